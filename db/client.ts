@@ -1,0 +1,31 @@
+// Opens the database named by DATABASE_URL on Bun or Node: `file:` (embedded), `http(s):`, `libsql:`, `ws(s):`.
+import { createClient } from "@libsql/client";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { createDatabase, type Database } from "./database.ts";
+
+export interface DatabaseOptions {
+  authToken?: string | undefined;
+}
+
+export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Database> {
+  const embedded = url.startsWith("file:");
+  if (embedded) {
+    const path = url.slice("file:".length).split("?")[0] ?? "";
+    if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  }
+  const client = createClient({
+    url,
+    authToken: options.authToken,
+    // busy timeout in milliseconds, for other processes writing the same file
+    timeout: 5000,
+    concurrency: 8,
+  } as Parameters<typeof createClient>[0]);
+  if (embedded) {
+    // journal_mode is stored in the file. synchronous=FULL is the library's default on every
+    // connection it opens; set it here too so a change of default cannot weaken durability unseen.
+    await client.execute("PRAGMA journal_mode = WAL");
+    await client.execute("PRAGMA synchronous = FULL");
+  }
+  return createDatabase(client, embedded ? "embedded" : "remote");
+}

@@ -1,0 +1,24 @@
+// The audit trail: owned by modules/compliance. Rows are only ever appended.
+import { sqliteTable, text, integer } from "drizzle-orm/sqlite-core";
+
+export const auditEntries = sqliteTable("audit_entries", {
+  seq: integer("seq").primaryKey(),
+  at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  actorType: text("actor_type", { enum: ["user", "device", "system"] }).notNull(),
+  actorId: text("actor_id").notNull(),
+  action: text("action").notNull(),
+  subject: text("subject").notNull(),
+  data: text("data").notNull(),
+  prevHash: text("prev_hash").notNull(),
+  hash: text("hash").notNull(),
+});
+
+/**
+ * The newest entry's sequence number and hash, updated with every append. The chain alone
+ * cannot show that its newest entries were deleted; comparing its end with this row can.
+ */
+export const auditHead = sqliteTable("audit_head", {
+  id: integer("id").primaryKey(),
+  seq: integer("seq").notNull(),
+  hash: text("hash").notNull(),
+});

@@ -1,0 +1,133 @@
+// Live sessions: scheduling, the scheduled → live → ended lifecycle, and the line-up of products.
+// Owns db/schema/live.ts. Hosts' names come from accounts, stores from the orders catalog.
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import type { Database } from "../../db/database.ts";
+import { liveSessionProducts, liveSessions } from "../../db/schema/live.ts";
+import type { Actor, AuditTrail } from "../compliance/audit.ts";
+import type { Catalog, Store } from "../orders/catalog.ts";
+import type { Clock } from "../../src/platform/clock.ts";
+import { DomainError, NotFound } from "../../src/platform/errors.ts";
+import { newId } from "../../src/platform/ids.ts";
+
+export type LiveStatus = (typeof liveSessions.$inferSelect)["status"];
+
+export interface LiveSession {
+  id: string;
+  title: string;
+  status: LiveStatus;
+  scheduledAt: Date;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  host: { id: string; name: string };
+  store: Store;
+  productIds: string[];
+}
+
+export interface SessionBoard {
+  live: LiveSession[];
+  upcoming: LiveSession[];
+  finished: LiveSession[];
+}
+
+export class InvalidTransition extends DomainError {
+  constructor() {
+    super(409, "invalid_live_transition", "error.bad_request");
+  }
+}
+
+export interface Live {
+  scheduleSession(actor: Actor, input: { storeId: string; hostId: string; title: string; scheduledAt: Date; productIds: string[] }): Promise<LiveSession>;
+  startSession(actor: Actor, id: string): Promise<void>;
+  endSession(actor: Actor, id: string): Promise<void>;
+  getSession(id: string): Promise<LiveSession>;
+  board(limitEach: number): Promise<SessionBoard>;
+}
+
+interface Deps {
+  database: Database;
+  audit: AuditTrail;
+  clock: Clock;
+  catalog: Catalog;
+  hostNames: (ids: readonly string[]) => Promise<Map<string, string>>;
+}
+
+export function createLive({ database, audit, clock, catalog, hostNames }: Deps): Live {
+  const { db } = database;
+
+  async function hydrate(rows: (typeof liveSessions.$inferSelect)[]): Promise<LiveSession[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const lineUps = await db.select().from(liveSessionProducts).where(inArray(liveSessionProducts.sessionId, ids)).orderBy(asc(liveSessionProducts.position));
+    const names = await hostNames([...new Set(rows.map((row) => row.hostId))]);
+    const storeIds = [...new Set(rows.map((row) => row.storeId))];
+    const storeList = await Promise.all(storeIds.map((id) => catalog.getStore(id)));
+    const storesById = new Map(storeList.map((store) => [store.id, store]));
+    return rows.map((row) => ({
+      id: row.id,
+      title: row.title,
+      status: row.status,
+      scheduledAt: row.scheduledAt,
+      startedAt: row.startedAt,
+      endedAt: row.endedAt,
+      host: { id: row.hostId, name: names.get(row.hostId) ?? "—" },
+      store: storesById.get(row.storeId)!,
+      productIds: lineUps.filter((item) => item.sessionId === row.id).map((item) => item.productId),
+    }));
+  }
+
+  async function transition(actor: Actor, id: string, from: LiveStatus, to: LiveStatus, stamp: "startedAt" | "endedAt") {
+    const now = clock.now();
+    await database.write(async (tx) => {
+      const changed = await tx
+        .update(liveSessions)
+        .set({ status: to, [stamp]: now })
+        .where(and(eq(liveSessions.id, id), eq(liveSessions.status, from)))
+        .returning({ id: liveSessions.id });
+      if (changed.length === 0) {
+        const [exists] = await tx.select({ id: liveSessions.id }).from(liveSessions).where(eq(liveSessions.id, id));
+        throw exists ? new InvalidTransition() : new NotFound("live_session_not_found");
+      }
+      await audit.record(tx, { actor, action: `live.${to === "live" ? "started" : "ended"}`, subject: `live_session:${id}`, data: { from, to } });
+    });
+  }
+
+  return {
+    async scheduleSession(actor, input) {
+      const now = clock.now();
+      const id = newId("liv", now.getTime());
+      await catalog.getStore(input.storeId);
+      await database.write(async (tx) => {
+        await tx.insert(liveSessions).values({ id, storeId: input.storeId, hostId: input.hostId, title: input.title, status: "scheduled", scheduledAt: input.scheduledAt, createdAt: now });
+        if (input.productIds.length) {
+          await tx.insert(liveSessionProducts).values(input.productIds.map((productId, position) => ({ sessionId: id, productId, position })));
+        }
+        await audit.record(tx, {
+          actor,
+          action: "live.scheduled",
+          subject: `live_session:${id}`,
+          data: { title: input.title, hostId: input.hostId, storeId: input.storeId, scheduledAt: input.scheduledAt, productIds: input.productIds },
+        });
+      });
+      return this.getSession(id);
+    },
+
+    startSession: (actor, id) => transition(actor, id, "scheduled", "live", "startedAt"),
+    endSession: (actor, id) => transition(actor, id, "live", "ended", "endedAt"),
+
+    async getSession(id) {
+      const [session] = await hydrate(await db.select().from(liveSessions).where(eq(liveSessions.id, id)));
+      if (!session) throw new NotFound("live_session_not_found");
+      return session;
+    },
+
+    async board(limitEach) {
+      const [live, upcoming, finished] = await Promise.all([
+        db.select().from(liveSessions).where(eq(liveSessions.status, "live")).orderBy(desc(liveSessions.startedAt)).limit(limitEach),
+        db.select().from(liveSessions).where(eq(liveSessions.status, "scheduled")).orderBy(asc(liveSessions.scheduledAt)).limit(limitEach),
+        db.select().from(liveSessions).where(eq(liveSessions.status, "ended")).orderBy(desc(liveSessions.endedAt)).limit(limitEach),
+      ]);
+      const [liveNow, next, past] = await Promise.all([hydrate(live), hydrate(upcoming), hydrate(finished)]);
+      return { live: liveNow, upcoming: next, finished: past };
+    },
+  };
+}

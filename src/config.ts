@@ -1,0 +1,67 @@
+// The one place the environment is read and checked. A bad value stops start-up with one line naming it.
+import * as v from "valibot";
+import { locales } from "./platform/i18n.ts";
+
+const port = v.pipe(
+  v.optional(v.string(), "3000"),
+  v.regex(/^\d+$/, "must be a whole number"),
+  v.transform(Number),
+  v.integer(),
+  v.minValue(1, "must be between 1 and 65535"),
+  v.maxValue(65535, "must be between 1 and 65535"),
+);
+
+const databaseUrl = v.pipe(
+  v.optional(v.string(), "file:data/broadcart.db"),
+  v.regex(/^(file|https?|libsql|wss?):/, "must start with file:, http:, https:, libsql:, ws: or wss:"),
+);
+
+const secret = v.optional(v.pipe(v.string(), v.minLength(32, "must be at least 32 characters")));
+
+const configSchema = v.object({
+  NODE_ENV: v.optional(v.picklist(["development", "production", "test"], "must be development, production or test"), "development"),
+  HOST: v.optional(v.pipe(v.string(), v.nonEmpty("must not be empty")), "127.0.0.1"),
+  PORT: port,
+  DATABASE_URL: databaseUrl,
+  DATABASE_AUTH_TOKEN: v.optional(v.string()),
+  SESSION_SECRET: secret,
+  COOKIE_SECURE: v.optional(v.picklist(["auto", "always", "never"], "must be auto, always or never"), "auto"),
+  TRUST_PROXY: v.optional(v.picklist(["true", "false"], "must be true or false"), "false"),
+  DEMO_DATA: v.optional(v.picklist(["auto", "never"], "must be auto or never"), "auto"),
+  DEFAULT_LOCALE: v.optional(v.picklist(locales, `must be one of ${locales.join(", ")}`), "zh-CN"),
+  TIME_ZONE: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((zone) => {
+        try {
+          new Intl.DateTimeFormat("en", { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, "must be an IANA time zone such as Asia/Shanghai"),
+    ),
+    "Asia/Shanghai",
+  ),
+  LOG_LEVEL: v.optional(v.picklist(["debug", "info", "warn", "error", "silent"], "must be debug, info, warn, error or silent"), "info"),
+});
+
+export type Config = v.InferOutput<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws a ConfigError whose message is one line naming the variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const result = v.safeParse(configSchema, present);
+  if (result.success) {
+    if (result.output.NODE_ENV === "production" && !result.output.SESSION_SECRET) {
+      throw new ConfigError("config: SESSION_SECRET must be set in production (32+ random characters)");
+    }
+    return result.output;
+  }
+  const issue = result.issues[0];
+  const name = issue.path?.[0]?.key ?? "environment";
+  const got = typeof issue.input === "string" ? ` (got ${JSON.stringify(issue.input)})` : "";
+  throw new ConfigError(`config: ${String(name)} ${issue.message}${got}`);
+}

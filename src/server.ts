@@ -1,0 +1,32 @@
+// The Bun entry: `npm start`. Reads the environment, prepares the database and serves the app.
+import { ConfigError, parseConfig } from "./config.ts";
+import { bootstrap } from "./bootstrap.ts";
+import { demoSignIns } from "../db/seed.ts";
+import { DEMO_PASSWORD } from "../db/seed-data.ts";
+
+let config;
+try {
+  config = parseConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const runtime = await bootstrap(config);
+const server = Bun.serve({ hostname: config.HOST, port: config.PORT, fetch: runtime.app.fetch });
+
+const url = `http://${config.HOST}:${server.port}`;
+console.log(`Broadcart is running at ${url}  (database: ${config.DATABASE_URL})`);
+if (config.DEMO_DATA === "auto" && (await runtime.services.accounts.findByEmail("admin@demo.broadcart.test"))) {
+  console.log(`${runtime.seeded ? "Seeded demo data. " : ""}Demo sign-ins (password: ${DEMO_PASSWORD}):`);
+  for (const line of demoSignIns()) console.log(line);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    await server.stop();
+    runtime.database.close();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,72 @@
+// The document around every full page: head, header with navigation, the language switch.
+import type { Child } from "hono/jsx";
+import { locales } from "../src/platform/i18n.ts";
+import { CsrfField } from "./components.tsx";
+import type { ViewContext } from "./view-context.ts";
+
+const localeNames = { "zh-CN": "简体中文", en: "English" } as const;
+
+export function Layout({ v, title, children }: { v: ViewContext; title: string; children: Child }) {
+  // htmx 4 inherits attributes only when asked to: every request from this page carries the CSRF header.
+  const csrfHeaders = { "hx-headers:inherited": JSON.stringify({ "X-CSRF-Token": v.csrfToken }) };
+  return (
+    <html lang={v.locale}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · ${v.t("app.name")}`}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+        <script src="/static/vendor/htmx.min.js" defer></script>
+      </head>
+      <body {...csrfHeaders}>
+        <a class="skip-link" href="#main">
+          {v.t("nav.skip")}
+        </a>
+        <header class="site-header">
+          <a class="brand" href="/">
+            {v.t("app.name")}
+          </a>
+          <nav aria-label="main">
+            <ul>
+              <li><a href="/">{v.t("nav.home")}</a></li>
+              {v.can("officer", "admin") && <li><a href="/compliance/audit">{v.t("nav.audit")}</a></li>}
+              {v.can("admin") && <li><a href="/admin/users">{v.t("nav.users")}</a></li>}
+              {v.user ? (
+                <>
+                  <li><a href="/account">{v.t("nav.account")}</a></li>
+                  <li>
+                    <form method="post" action="/signout" class="inline-form">
+                      <CsrfField v={v} />
+                      <button type="submit" class="link-button">{v.t("nav.signout")}</button>
+                    </form>
+                  </li>
+                </>
+              ) : (
+                <>
+                  <li><a href="/signin">{v.t("nav.signin")}</a></li>
+                  <li><a href="/signup">{v.t("nav.signup")}</a></li>
+                </>
+              )}
+            </ul>
+          </nav>
+        </header>
+        <main id="main">{children}</main>
+        <footer class="site-footer">
+          <form method="post" action="/locale" class="inline-form">
+            <CsrfField v={v} />
+            <label for="locale-switch">{v.t("locale.switch")}</label>{" "}
+            <select id="locale-switch" name="locale">
+              {locales.map((locale) => (
+                <option value={locale} selected={locale === v.locale}>
+                  {localeNames[locale]}
+                </option>
+              ))}
+            </select>{" "}
+            <button type="submit">{v.t("locale.apply")}</button>
+          </form>
+          <p>{v.t("app.tagline")}</p>
+        </footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,37 @@
+// What every template needs from the request: strings, locale, the signed-in user, the CSRF token.
+import type { Context } from "hono";
+import type { AppEnv, CurrentUser } from "../src/platform/context.ts";
+import type { Locale, Translate } from "../src/platform/i18n.ts";
+import { formatMoney, type Money } from "../src/platform/money.ts";
+import type { Role } from "../src/platform/roles.ts";
+
+export interface ViewContext {
+  t: Translate;
+  locale: Locale;
+  user: CurrentUser | null;
+  csrfToken: string;
+  path: string;
+  requestId: string;
+  formatTime(date: Date): string;
+  formatMoney(value: Money): string;
+  can(...roles: Role[]): boolean;
+  /** The Chinese or the English text of a bilingual record, by the page's locale. */
+  pick(zh: string, en: string): string;
+}
+
+export function viewContext(c: Context<AppEnv>): ViewContext {
+  const { t, locale, user, csrfToken, timeZone, requestId } = c.var;
+  const timeFormat = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "medium", timeStyle: "short" });
+  return {
+    t,
+    locale,
+    user,
+    csrfToken,
+    requestId,
+    path: c.req.path,
+    formatTime: (date) => timeFormat.format(date),
+    formatMoney,
+    can: (...roles) => !!user && user.roles.some((role) => roles.includes(role)),
+    pick: (zh, en) => (locale === "zh-CN" ? zh : en),
+  };
+}
