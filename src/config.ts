@@ -62,6 +62,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const issue = result.issues[0];
   const name = issue.path?.[0]?.key ?? "environment";
-  const got = typeof issue.input === "string" ? ` (got ${JSON.stringify(issue.input)})` : "";
+  const secretName = /SECRET|TOKEN|KEY|PASSWORD/.test(String(name));
+  const shown = typeof issue.input === "string" || typeof issue.input === "number" ? String(issue.input) : undefined;
+  const got = shown !== undefined && !secretName ? ` (got ${JSON.stringify(shown)})` : "";
   throw new ConfigError(`config: ${String(name)} ${issue.message}${got}`);
 }

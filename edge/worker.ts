@@ -1,0 +1,56 @@
+// The Cloudflare Workers entry: the same createApp(deps) over a libSQL server reached by HTTP.
+// Secrets and settings come from the Worker's bindings; static files from the assets binding.
+// Migrations are applied before deploying (the worker never changes the schema).
+import { createClient } from "@libsql/client/web";
+import { createDatabase } from "../db/database.ts";
+import { createApp } from "../src/app.ts";
+import { parseConfig } from "../src/config.ts";
+import { systemClock } from "../src/platform/clock.ts";
+import { createLogger } from "../src/platform/logging.ts";
+import { pbkdf2Hasher } from "../src/platform/password.ts";
+import { createServices } from "../src/services.ts";
+
+export interface Env {
+  DATABASE_URL: string;
+  DATABASE_AUTH_TOKEN?: string;
+  SESSION_SECRET: string;
+  DEFAULT_LOCALE?: string;
+  TIME_ZONE?: string;
+  LOG_LEVEL?: string;
+  ASSETS: Fetcher;
+}
+
+type EdgeApp = ReturnType<typeof createApp>;
+let built: { env: Env; app: EdgeApp } | undefined;
+
+/** One app per isolate, rebuilt only if the bindings change. */
+function appFor(env: Env): EdgeApp {
+  if (built?.env === env) return built.app;
+  const config = parseConfig({ ...(env as unknown as Record<string, string | undefined>), NODE_ENV: "production", COOKIE_SECURE: "always" });
+  const database = createDatabase(createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN }), "remote");
+  const services = createServices({ database, clock: systemClock, passwords: pbkdf2Hasher() });
+  const app = createApp({
+    services,
+    logger: createLogger(config.LOG_LEVEL),
+    serveStatic: async (c) => {
+      const url = new URL(c.req.url);
+      url.pathname = url.pathname.replace(/^\/static/, "");
+      return env.ASSETS.fetch(new Request(url, c.req.raw));
+    },
+    settings: {
+      sessionSecret: config.SESSION_SECRET!,
+      cookieSecure: config.COOKIE_SECURE,
+      trustProxy: false,
+      defaultLocale: config.DEFAULT_LOCALE,
+      timeZone: config.TIME_ZONE,
+    },
+  });
+  built = { env, app };
+  return app;
+}
+
+export default {
+  fetch(request, env, ctx) {
+    return appFor(env).fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<Env>;

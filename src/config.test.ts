@@ -1,0 +1,45 @@
+import { describe, expect, it } from "bun:test";
+import { ConfigError, parseConfig } from "./config.ts";
+
+describe("configuration", () => {
+  it("runs with no environment at all, on the embedded database", () => {
+    const config = parseConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.HOST).toBe("127.0.0.1");
+    expect(config.DATABASE_URL).toBe("file:data/broadcart.db");
+    expect(config.DEFAULT_LOCALE).toBe("zh-CN");
+  });
+
+  it("accepts every database URL scheme the client speaks", () => {
+    for (const url of ["file:/tmp/x.db", "http://127.0.0.1:8080", "https://db.example", "libsql://db.example", "wss://db.example"]) {
+      expect(parseConfig({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+    }
+  });
+
+  const bad: [Record<string, string>, string][] = [
+    [{ PORT: "abc" }, 'config: PORT must be a whole number (got "abc")'],
+    [{ PORT: "70000" }, 'config: PORT must be between 1 and 65535 (got "70000")'],
+    [{ DATABASE_URL: "postgres://x" }, "config: DATABASE_URL must start with file:, http:, https:, libsql:, ws: or wss:"],
+    [{ SESSION_SECRET: "short" }, "config: SESSION_SECRET must be at least 32 characters"],
+    [{ TIME_ZONE: "Mars/Olympus" }, "config: TIME_ZONE must be an IANA time zone"],
+    [{ NODE_ENV: "production" }, "config: SESSION_SECRET must be set in production"],
+    [{ DEFAULT_LOCALE: "fr" }, "config: DEFAULT_LOCALE must be one of zh-CN, en"],
+  ];
+  for (const [env, message] of bad) {
+    it(`stops with one line naming ${Object.keys(env)[0]} for ${JSON.stringify(env)}`, () => {
+      let error: unknown;
+      try {
+        parseConfig(env);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message.startsWith(message)).toBe(true);
+      expect((error as Error).message).not.toContain("\n");
+    });
+  }
+
+  it("never echoes a secret's value in the error", () => {
+    expect(() => parseConfig({ SESSION_SECRET: "hunter2" })).toThrow(/^(?!.*hunter2)/);
+  });
+});
