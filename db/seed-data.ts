@@ -1,7 +1,7 @@
 // The demo data `npm start` seeds into an empty database: one tea-and-crafts store, its staff,
 // two hosts, twelve products, a scheduled and a finished live session, shoppers, an officer, an admin.
 import type { Role } from "../src/platform/roles.ts";
-import type { NewProduct } from "../modules/orders/catalog.ts";
+import type { NewProduct } from "../modules/orders/index.ts";
 
 export const DEMO_PASSWORD = "broadcart-demo";
 

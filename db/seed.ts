@@ -1,6 +1,6 @@
 // Seeds the demo data once, through the services, so every row is audited like any other change.
 import type { Services } from "../src/services.ts";
-import type { Actor } from "../modules/compliance/audit.ts";
+import type { Actor } from "../modules/compliance/index.ts";
 import { DEMO_PASSWORD, demoAccounts, demoProducts, demoStore } from "./seed-data.ts";
 
 const seedActor: Actor = { type: "system", id: "seed" };

@@ -13,9 +13,9 @@ import type { Logger } from "./platform/logging.ts";
 import { requestLog } from "./platform/request-log.ts";
 import { sessions } from "./platform/session.ts";
 import { accountRoutes } from "./accounts/routes.tsx";
-import { complianceRoutes } from "../modules/compliance/routes.tsx";
-import { liveRoutes } from "../modules/live/routes.tsx";
-import { orderRoutes } from "../modules/orders/routes.tsx";
+import { complianceRoutes } from "../modules/compliance/index.ts";
+import { liveRoutes } from "../modules/live/index.ts";
+import { orderRoutes } from "../modules/orders/index.ts";
 import type { Services } from "./services.ts";
 
 export interface AppSettings {

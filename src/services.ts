@@ -1,8 +1,8 @@
 // Builds every service from the runtime's dependencies, wiring modules through each other's services.
 import type { Database } from "../db/database.ts";
-import { createAuditTrail } from "../modules/compliance/audit.ts";
-import { createCatalog } from "../modules/orders/catalog.ts";
-import { createLive } from "../modules/live/service.ts";
+import { createAuditTrail } from "../modules/compliance/index.ts";
+import { createCatalog } from "../modules/orders/index.ts";
+import { createLive } from "../modules/live/index.ts";
 import { createAccounts } from "./accounts/service.ts";
 import type { Clock } from "./platform/clock.ts";
 import type { PasswordHasher } from "./platform/password.ts";

@@ -12,6 +12,11 @@ async function firstProductId(): Promise<string> {
   return product!.id;
 }
 
+async function longjingGiftBox() {
+  const product = await app.services.catalog.getPublishedProduct(await firstProductId());
+  return { product, gift: product.skus.find((sku) => sku.code === "TEA-LJ-GIFT")! };
+}
+
 describe("home page", () => {
   it("lists upcoming and finished sessions and products from the database", async () => {
     const response = await app.client().get("/");
@@ -74,8 +79,7 @@ describe("product page", () => {
   });
 
   it("answers a SKU choice from HTMX with just the price panel", async () => {
-    const product = await app.services.catalog.getPublishedProduct(await firstProductId());
-    const gift = product.skus.find((sku) => sku.code === "TEA-LJ-GIFT")!;
+    const { product, gift } = await longjingGiftBox();
     const response = await app.client().get(`/products/${product.id}?sku=${gift.id}`, { htmx: true });
     const html = await response.text();
     expect(html.startsWith('<div id="sku-panel"')).toBe(true);
@@ -84,8 +88,7 @@ describe("product page", () => {
   });
 
   it("works without JavaScript: the same choice as a plain GET renders the whole page", async () => {
-    const product = await app.services.catalog.getPublishedProduct(await firstProductId());
-    const gift = product.skus.find((sku) => sku.code === "TEA-LJ-GIFT")!;
+    const { product, gift } = await longjingGiftBox();
     const html = await (await app.client().get(`/products/${product.id}?sku=${gift.id}`)).text();
     expect(html).toContain("<!doctype html>");
     expect(html).toContain("¥318.00");

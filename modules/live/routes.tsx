@@ -5,7 +5,7 @@ import { allow } from "../../src/platform/access.ts";
 import { renderPage } from "../../views/render.tsx";
 import { viewContext } from "../../views/view-context.ts";
 import { HomePage } from "../../views/live/home.tsx";
-import type { Catalog } from "../orders/catalog.ts";
+import type { Catalog } from "../orders/index.ts";
 import type { Live } from "./service.ts";
 
 export function liveRoutes({ live, catalog }: { live: Live; catalog: Catalog }) {

@@ -3,8 +3,8 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { liveSessionProducts, liveSessions } from "../../db/schema/live.ts";
-import type { Actor, AuditTrail } from "../compliance/audit.ts";
-import type { Catalog, Store } from "../orders/catalog.ts";
+import type { Actor, AuditTrail } from "../compliance/index.ts";
+import type { Catalog, Store } from "../orders/index.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import { DomainError, NotFound } from "../../src/platform/errors.ts";
 import { newId } from "../../src/platform/ids.ts";

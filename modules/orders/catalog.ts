@@ -3,7 +3,7 @@
 import { asc, desc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { products, skus, storeStaff, stores } from "../../db/schema/orders.ts";
-import type { Actor, AuditTrail } from "../compliance/audit.ts";
+import type { Actor, AuditTrail } from "../compliance/index.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import { NotFound } from "../../src/platform/errors.ts";
 import { newId } from "../../src/platform/ids.ts";

@@ -3,7 +3,7 @@
 import { and, asc, eq, inArray, lt } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { sessions, userRoles, users } from "../../db/schema/accounts.ts";
-import type { Actor, AuditTrail } from "../../modules/compliance/audit.ts";
+import type { Actor, AuditTrail } from "../../modules/compliance/index.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { CurrentUser } from "../platform/context.ts";
 import { randomToken, sha256Hex } from "../platform/crypto.ts";

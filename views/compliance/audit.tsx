@@ -1,5 +1,4 @@
-import type { AuditEntry } from "../../modules/compliance/audit.ts";
-import type { ChainVerdict } from "../../modules/compliance/audit-chain.ts";
+import type { AuditEntry, ChainVerdict } from "../../modules/compliance/index.ts";
 import { CsrfField, Notice } from "../components.tsx";
 import type { ViewContext } from "../view-context.ts";
 

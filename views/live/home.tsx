@@ -1,5 +1,5 @@
-import type { LiveSession, SessionBoard } from "../../modules/live/service.ts";
-import type { ProductSummary } from "../../modules/orders/catalog.ts";
+import type { LiveSession, SessionBoard } from "../../modules/live/index.ts";
+import type { ProductSummary } from "../../modules/orders/index.ts";
 import { Section } from "../components.tsx";
 import { ProductCard } from "../orders/product-card.tsx";
 import type { ViewContext } from "../view-context.ts";

@@ -1,4 +1,4 @@
-import type { ProductSummary } from "../../modules/orders/catalog.ts";
+import type { ProductSummary } from "../../modules/orders/index.ts";
 import type { ViewContext } from "../view-context.ts";
 
 export function ProductCard({ v, product }: { v: ViewContext; product: ProductSummary }) {

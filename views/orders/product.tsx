@@ -1,4 +1,4 @@
-import type { Product, Sku } from "../../modules/orders/catalog.ts";
+import type { Product, Sku } from "../../modules/orders/index.ts";
 import type { ViewContext } from "../view-context.ts";
 
 /** Price and stock of the chosen SKU; swapped in place when the shopper picks another option. */
