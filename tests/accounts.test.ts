@@ -163,3 +163,28 @@ describe("roles", () => {
     expect((await app.services.accounts.findByEmail("emma@demo.broadcart.test"))!.roles).toEqual(["shopper"]);
   });
 });
+
+describe("password guessing", () => {
+  it("pauses sign-in for an email after ten wrong passwords, even with the right one, and says so", async () => {
+    const email = "li.na@demo.broadcart.test";
+    const client = app.client();
+    await client.get("/signin");
+    for (let i = 0; i < 10; i++) expect((await client.post("/signin", { email, password: `guess-${i}` })).status).toBe(422);
+    const paused = await client.post("/signin", { email, password: DEMO_PASSWORD });
+    expect(paused.status).toBe(429);
+    expect(await paused.text()).toContain("Too many failed sign-ins");
+    expect(client.cookie("bc_session")).toBeUndefined();
+    // Other accounts are unaffected.
+    expect((await client.post("/signin", { email: "emma@demo.broadcart.test", password: DEMO_PASSWORD })).status).toBe(303);
+  });
+
+  it("forgets failures after a successful sign-in", async () => {
+    const email = "staff@demo.broadcart.test";
+    const client = app.client();
+    await client.get("/signin");
+    for (let i = 0; i < 9; i++) await client.post("/signin", { email, password: `guess-${i}` });
+    expect((await client.post("/signin", { email, password: DEMO_PASSWORD })).status).toBe(303);
+    for (let i = 0; i < 9; i++) await client.post("/signin", { email, password: `guess-${i}` });
+    expect((await client.post("/signin", { email, password: DEMO_PASSWORD })).status).toBe(303);
+  });
+});

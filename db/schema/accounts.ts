@@ -31,3 +31,14 @@ export const sessions = sqliteTable(
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
+
+/** Failed sign-ins, counted per email to slow password guessing; old rows are pruned on each failure. */
+export const failedSignIns = sqliteTable(
+  "failed_sign_ins",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    email: text("email").notNull(),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("failed_sign_ins_email_idx").on(t.email, t.at)],
+);

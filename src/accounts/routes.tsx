@@ -10,7 +10,7 @@ import { SignUpForm } from "../../views/accounts/sign-up.tsx";
 import { SignInForm } from "../../views/accounts/sign-in.tsx";
 import { AccountPage } from "../../views/accounts/account.tsx";
 import { UserRolesForm, UsersPage } from "../../views/accounts/users.tsx";
-import { EmailTaken, InvalidCredentials, type Accounts } from "./service.ts";
+import { EmailTaken, InvalidCredentials, SIGN_IN_FAILURE_WINDOW_MS, TooManySignIns, type Accounts } from "./service.ts";
 import { rolesForm, signInForm, signUpForm } from "./validation.ts";
 
 /** Only same-site paths: "/account", never "//evil.example" or "https://…". */
@@ -61,8 +61,12 @@ export function accountRoutes({ accounts, sessionSecret }: { accounts: Accounts;
       const { token } = await accounts.signIn(form.value.email, form.value.password);
       await startSessionCookie(c, sessionSecret, token);
     } catch (error) {
+      if (error instanceof TooManySignIns) {
+        const minutes = SIGN_IN_FAILURE_WINDOW_MS / 60_000;
+        return renderPage(c, v.t("signin.title"), <SignInForm v={v} email={email} next={next} failure={v.t("signin.throttled", { minutes })} />, 429);
+      }
       if (!(error instanceof InvalidCredentials)) throw error;
-      return renderPage(c, v.t("signin.title"), <SignInForm v={v} email={email} next={next} failed />, 422);
+      return renderPage(c, v.t("signin.title"), <SignInForm v={v} email={email} next={next} failure={v.t("signin.failed")} />, 422);
     }
     return redirectAfterPost(c, next);
   });

@@ -1,8 +1,8 @@
 // Accounts: password sign-up and sign-in, server-side sessions, and the roles a user holds.
 // Owns db/schema/accounts.ts. Every change is audited in the same transaction.
-import { and, asc, eq, inArray, lt } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, lt } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
-import { sessions, userRoles, users } from "../../db/schema/accounts.ts";
+import { failedSignIns, sessions, userRoles, users } from "../../db/schema/accounts.ts";
 import type { Actor, AuditTrail } from "../../modules/compliance/index.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { CurrentUser } from "../platform/context.ts";
@@ -23,6 +23,16 @@ export class EmailTaken extends DomainError {
 export class InvalidCredentials extends DomainError {
   constructor() {
     super(422, "invalid_credentials", "signin.failed");
+  }
+}
+
+/** Ten wrong passwords for one email within a quarter of an hour pause sign-ins for that email. */
+export const SIGN_IN_FAILURE_LIMIT = 10;
+export const SIGN_IN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
+
+export class TooManySignIns extends DomainError {
+  constructor() {
+    super(429, "too_many_sign_ins", "signin.throttled");
   }
 }
 
@@ -109,12 +119,22 @@ export function createAccounts({ database, audit, clock, passwords }: Deps): Acc
     },
 
     async signIn(email, password) {
+      const now = clock.now();
+      const windowStart = new Date(now.getTime() - SIGN_IN_FAILURE_WINDOW_MS);
+      const [recent] = await db.select({ failures: count() }).from(failedSignIns).where(and(eq(failedSignIns.email, email), gt(failedSignIns.at, windowStart)));
+      if ((recent?.failures ?? 0) >= SIGN_IN_FAILURE_LIMIT) throw new TooManySignIns();
       const [row] = await db.select().from(users).where(eq(users.email, email));
       const matches = await passwords.verify(password, row?.passwordHash ?? (await decoyHash));
-      if (!row || !matches) throw new InvalidCredentials();
-      const now = clock.now();
+      if (!row || !matches) {
+        await database.write(async (tx) => {
+          await tx.delete(failedSignIns).where(lt(failedSignIns.at, windowStart));
+          await tx.insert(failedSignIns).values({ email, at: now });
+        });
+        throw new InvalidCredentials();
+      }
       const token = randomToken();
       await database.write(async (tx) => {
+        await tx.delete(failedSignIns).where(eq(failedSignIns.email, email));
         await tx.delete(sessions).where(and(eq(sessions.userId, row.id), lt(sessions.expiresAt, now)));
         await tx.insert(sessions).values({ tokenHash: await sha256Hex(token), userId: row.id, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) });
         await audit.record(tx, { actor: { type: "user", id: row.id }, action: "account.signed_in", subject: `user:${row.id}`, data: { via: "password" } });

@@ -8,14 +8,15 @@ interface Props {
   email?: string;
   next?: string;
   errors?: FieldErrors;
-  failed?: boolean;
+  /** Why the last attempt did not sign in, shown above the fields. */
+  failure?: string;
 }
 
-export function SignInForm({ v, email, next, errors = {}, failed = false }: Props) {
+export function SignInForm({ v, email, next, errors = {}, failure }: Props) {
   return (
     <form id="sign-in" method="post" action="/signin" hx-post="/signin" hx-target="this" hx-swap="outerHTML" class="card form" novalidate>
       <h1>{v.t("signin.title")}</h1>
-      {failed && <Notice kind="error">{v.t("signin.failed")}</Notice>}
+      {failure && <Notice kind="error">{failure}</Notice>}
       <CsrfField v={v} />
       {next && <input type="hidden" name="next" value={next} />}
       <Field v={v} name="email" type="email" label="form.email" value={email} error={errors.email} errorParams={{ max: EMAIL_MAX }} autocomplete="email" required />

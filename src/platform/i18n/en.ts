@@ -44,6 +44,7 @@ export const en = {
   "signin.submit": "Sign in",
   "signin.no_account": "New here? Create an account",
   "signin.failed": "That email and password do not match an account.",
+  "signin.throttled": "Too many failed sign-ins for this email. Please wait {minutes} minutes and try again.",
   "validation.email.required": "Enter your email address.",
   "validation.email.invalid": "Enter a valid email address, like name@example.com.",
   "validation.email.too_long": "An email address can be at most {max} characters.",

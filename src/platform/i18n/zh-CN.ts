@@ -46,6 +46,7 @@ export const zhCN: Messages = {
   "signin.submit": "登录",
   "signin.no_account": "第一次来？注册账户",
   "signin.failed": "邮箱或密码不正确。",
+  "signin.throttled": "该邮箱登录失败次数过多，请 {minutes} 分钟后再试。",
   "validation.email.required": "请输入邮箱地址。",
   "validation.email.invalid": "请输入有效的邮箱地址，例如 name@example.com。",
   "validation.email.too_long": "邮箱地址最多 {max} 个字符。",
