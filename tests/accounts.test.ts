@@ -154,6 +154,18 @@ describe("roles", () => {
     expect(entry!.actor.id).not.toBe(target.id);
   });
 
+  it("will not take the admin role from the only admin, so the platform keeps an administrator", async () => {
+    const admin = app.client();
+    await admin.signIn("admin@demo.broadcart.test", DEMO_PASSWORD);
+    const self = (await app.services.accounts.findByEmail("admin@demo.broadcart.test"))!;
+    const response = await admin.post(`/admin/users/${self.id}/roles`, { roles: ["shopper"] }, { htmx: true });
+    expect(response.status).toBe(409);
+    const html = await response.text();
+    expect(html).toContain("only admin account");
+    expect(html).toContain(`id="roles-${self.id}"`);
+    expect((await app.services.accounts.findByEmail("admin@demo.broadcart.test"))!.roles).toEqual(["admin"]);
+  });
+
   it("refuses a role that does not exist", async () => {
     const admin = app.client();
     await admin.signIn("admin@demo.broadcart.test", DEMO_PASSWORD);

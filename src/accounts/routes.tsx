@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../platform/context.ts";
 import { allow } from "../platform/access.ts";
+import { NotFound } from "../platform/errors.ts";
 import { parseForm } from "../platform/forms.ts";
 import { endSessionCookie, startSessionCookie } from "../platform/session.ts";
 import { redirectAfterPost, renderPage } from "../../views/render.tsx";
@@ -10,7 +11,7 @@ import { SignUpForm } from "../../views/accounts/sign-up.tsx";
 import { SignInForm } from "../../views/accounts/sign-in.tsx";
 import { AccountPage } from "../../views/accounts/account.tsx";
 import { UserRolesForm, UsersPage } from "../../views/accounts/users.tsx";
-import { EmailTaken, InvalidCredentials, SIGN_IN_FAILURE_WINDOW_MS, TooManySignIns, type Accounts } from "./service.ts";
+import { EmailTaken, InvalidCredentials, LastAdmin, SIGN_IN_FAILURE_WINDOW_MS, TooManySignIns, type Accounts } from "./service.ts";
 import { rolesForm, signInForm, signUpForm } from "./validation.ts";
 
 /** Only same-site paths: "/account", never "//evil.example" or "https://…". */
@@ -89,13 +90,25 @@ export function accountRoutes({ accounts, sessionSecret }: { accounts: Accounts;
 
   app.post("/admin/users/:id/roles", allow.roles("admin"), async (c) => {
     const v = viewContext(c);
+    const userId = c.req.param("id");
     const body = await c.req.parseBody({ all: true });
     const submitted = body.roles === undefined ? [] : [body.roles].flat();
+    // A refused change re-renders the user's form as it stands, with the reason, in place.
+    const refuse = async (message: string, status: 409 | 422) => {
+      const user = await accounts.findById(userId);
+      if (!user) throw new NotFound("user_not_found");
+      return renderPage(c, v.t("users.title"), <UserRolesForm v={v} user={user} error={message} />, status);
+    };
     const form = parseForm(rolesForm, { roles: submitted });
-    if (!form.ok) return c.text(v.t("validation.roles.invalid"), 422);
+    if (!form.ok) return refuse(v.t("validation.roles.invalid"), 422);
     const actor = { type: "user" as const, id: c.var.user!.id };
-    const user = await accounts.setRoles(actor, c.req.param("id"), form.value.roles);
-    return renderPage(c, v.t("users.title"), <UserRolesForm v={v} user={user} saved />);
+    try {
+      const user = await accounts.setRoles(actor, userId, form.value.roles);
+      return renderPage(c, v.t("users.title"), <UserRolesForm v={v} user={user} saved />);
+    } catch (error) {
+      if (error instanceof LastAdmin) return refuse(v.t(error.messageKey), 409);
+      throw error;
+    }
   });
 
   return app;

@@ -36,6 +36,13 @@ export class TooManySignIns extends DomainError {
   }
 }
 
+/** Taking the admin role from the only admin would leave nobody able to grant it back. */
+export class LastAdmin extends DomainError {
+  constructor() {
+    super(409, "last_admin", "users.last_admin");
+  }
+}
+
 export interface NewAccount {
   email: string;
   displayName: string;
@@ -57,6 +64,7 @@ export interface Accounts {
   signOut(token: string): Promise<void>;
   resolveSession(token: string): Promise<CurrentUser | null>;
   findByEmail(email: string): Promise<CurrentUser | null>;
+  findById(id: string): Promise<CurrentUser | null>;
   listUsers(): Promise<CurrentUser[]>;
   displayNames(ids: readonly string[]): Promise<Map<string, string>>;
   setRoles(actor: Actor, userId: string, roles: readonly Role[]): Promise<CurrentUser>;
@@ -166,6 +174,11 @@ export function createAccounts({ database, audit, clock, passwords }: Deps): Acc
       return row ? toCurrentUser(row, (await rolesOf([row.id])).get(row.id) ?? []) : null;
     },
 
+    async findById(id) {
+      const [row] = await db.select().from(users).where(eq(users.id, id));
+      return row ? toCurrentUser(row, (await rolesOf([row.id])).get(row.id) ?? []) : null;
+    },
+
     async listUsers() {
       const rows = await db.select().from(users).orderBy(asc(users.createdAt), asc(users.id));
       const roles = await rolesOf(rows.map((row) => row.id));
@@ -186,6 +199,10 @@ export function createAccounts({ database, audit, clock, passwords }: Deps): Acc
         if (!row) throw new NotFound("user_not_found");
         const before = (await tx.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId))).map((r) => r.role).sort();
         if (before.join() === next.join()) return;
+        if (before.includes("admin") && !next.includes("admin")) {
+          const [admins] = await tx.select({ n: count() }).from(userRoles).where(eq(userRoles.role, "admin"));
+          if (admins!.n <= 1) throw new LastAdmin();
+        }
         await tx.delete(userRoles).where(eq(userRoles.userId, userId));
         if (next.length) await tx.insert(userRoles).values(next.map((role) => ({ userId, role, grantedAt: now })));
         await audit.record(tx, { actor, action: "account.roles_changed", subject: `user:${userId}`, data: { before, after: next } });

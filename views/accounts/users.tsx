@@ -3,7 +3,7 @@ import { roles } from "../../src/platform/roles.ts";
 import { CsrfField, Notice } from "../components.tsx";
 import type { ViewContext } from "../view-context.ts";
 
-export function UserRolesForm({ v, user, saved = false }: { v: ViewContext; user: CurrentUser; saved?: boolean }) {
+export function UserRolesForm({ v, user, saved = false, error }: { v: ViewContext; user: CurrentUser; saved?: boolean; error?: string }) {
   const formId = `roles-${user.id}`;
   return (
     <form id={formId} method="post" action={`/admin/users/${user.id}/roles`} hx-post={`/admin/users/${user.id}/roles`} hx-target="this" hx-swap="outerHTML" class="roles-form">
@@ -20,6 +20,7 @@ export function UserRolesForm({ v, user, saved = false }: { v: ViewContext; user
         <button type="submit" class="button">{v.t("users.save")}</button>
       </fieldset>
       {saved && <Notice kind="success">{v.t("users.saved", { name: user.displayName })}</Notice>}
+      {error && <Notice kind="error">{error}</Notice>}
     </form>
   );
 }

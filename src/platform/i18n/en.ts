@@ -67,6 +67,7 @@ export const en = {
   "role.officer": "Compliance officer",
   "role.admin": "Administrator",
   "users.title": "Users and roles",
+  "users.last_admin": "This is the only admin account. Make someone else an admin first.",
   "users.save": "Save roles",
   "users.saved": "Roles saved for {name}.",
   "audit.title": "Audit trail",

@@ -69,6 +69,7 @@ export const zhCN: Messages = {
   "role.officer": "合规专员",
   "role.admin": "管理员",
   "users.title": "用户与角色",
+  "users.last_admin": "这是唯一的管理员账号，请先将其他人设为管理员。",
   "users.save": "保存角色",
   "users.saved": "已保存 {name} 的角色。",
   "audit.title": "审计日志",
