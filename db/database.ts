@@ -14,10 +14,10 @@ export interface Database {
   /** "embedded" for a local file, "remote" for a libSQL server over HTTP or WebSocket. */
   readonly kind: "embedded" | "remote";
   /**
-   * Runs one user action as one write transaction (BEGIN IMMEDIATE). On an embedded file the
-   * actions of this instance are queued, so they never fight over SQLite's single writer lock
-   * (other processes on the same file still wait on the busy timeout). A libSQL server
-   * serialises writers itself.
+   * Runs one user action as one write transaction (BEGIN IMMEDIATE). The actions of this instance
+   * are queued, so they never fight over the single writer lock: on a file, SQLite would make them
+   * wait on the busy timeout; on a libSQL server, each waiting transaction would hold an HTTP stream
+   * open until sqld refuses more (HTTP 429) or expires them. Other instances still wait their turn.
    */
   write<T>(action: (tx: Tx) => Promise<T>): Promise<T>;
   close(): void;
@@ -34,7 +34,6 @@ export function createDatabase(client: Client, kind: Database["kind"]): Database
     client,
     kind,
     write(action) {
-      if (kind === "remote") return runTransaction(action);
       const result = queue.then(() => runTransaction(action));
       queue = result.catch(() => undefined);
       return result;

@@ -1,14 +1,31 @@
 // Seeds the demo data once, through the services, so every row is audited like any other change.
-import type { Services } from "../src/services.ts";
+import { createServices, type ServiceDeps } from "../src/services.ts";
+import type { Clock } from "../src/platform/clock.ts";
 import type { Actor } from "../modules/compliance/index.ts";
 import { DEMO_PASSWORD, demoAccounts, demoProducts, demoStore } from "./seed-data.ts";
 
 const seedActor: Actor = { type: "system", id: "seed" };
-const DAY = 24 * 60 * 60 * 1000;
+const MINUTE = 60 * 1000;
+const DAY = 24 * 60 * MINUTE;
+
+/** The seed tells a short history (the shop opened three days ago, yesterday's show ran), so its clock is set as it goes. */
+function storyClock(start: Date) {
+  let current = start.getTime();
+  const clock: Clock = { now: () => new Date(current++) };
+  return { clock, at: (date: Date) => void (current = date.getTime()) };
+}
+
+/** China Standard Time 20:00 (12:00 UTC), `days` from now's date. */
+function eightPmCst(now: Date, days: number): Date {
+  const day = new Date(now.getTime() + days * DAY);
+  return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 12, 0, 0));
+}
 
 /** True when it seeded; false when the demo data was already there. */
-export async function seedDemoData(services: Services, now: Date): Promise<boolean> {
-  const { accounts, catalog, live } = services;
+export async function seedDemoData(deps: ServiceDeps): Promise<boolean> {
+  const now = deps.clock.now();
+  const story = storyClock(new Date(now.getTime() - 3 * DAY));
+  const { accounts, catalog, live } = createServices({ ...deps, clock: story.clock });
   if (await accounts.findByEmail(demoAccounts[0]!.email)) return false;
 
   const users = new Map<string, string>();
@@ -27,24 +44,25 @@ export async function seedDemoData(services: Services, now: Date): Promise<boole
   const productIds: string[] = [];
   for (const product of demoProducts) productIds.push((await catalog.createProduct(seedActor, { ...product, storeId: store.id })).id);
 
+  const finishedAt = eightPmCst(now, -2);
   const finished = await live.scheduleSession(seedActor, {
     storeId: store.id,
     hostId: id("hostZhou"),
     title: "丝绸好物专场 Silk favourites",
-    scheduledAt: new Date(now.getTime() - 2 * DAY),
+    scheduledAt: finishedAt,
     productIds: [productIds[3]!, productIds[10]!, productIds[4]!],
   });
+  story.at(finishedAt);
   await live.startSession({ type: "user", id: id("hostZhou") }, finished.id);
+  story.at(new Date(finishedAt.getTime() + 95 * MINUTE));
   await live.endSession({ type: "user", id: id("hostZhou") }, finished.id);
 
-  // Tomorrow at 20:00 China Standard Time (12:00 UTC).
-  const tomorrow = new Date(now.getTime() + DAY);
-  const showTime = new Date(Date.UTC(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth(), tomorrow.getUTCDate(), 12, 0, 0));
+  story.at(new Date(now.getTime() - 30 * MINUTE));
   await live.scheduleSession(seedActor, {
     storeId: store.id,
     hostId: id("hostLin"),
     title: "春茶上新 · 明前龙井开箱 Spring tea launch",
-    scheduledAt: showTime,
+    scheduledAt: eightPmCst(now, 1),
     productIds: [productIds[0]!, productIds[1]!, productIds[2]!, productIds[4]!, productIds[5]!],
   });
 

@@ -37,8 +37,9 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const database = await openDatabase(config.DATABASE_URL, { authToken: config.DATABASE_AUTH_TOKEN });
   await migrateDatabase(database);
-  const services = createServices({ database, clock, passwords: options.passwords ?? argon2idHasher() });
-  const seeded = config.DEMO_DATA === "auto" ? await seedDemoData(services, clock.now()) : false;
+  const deps = { database, clock, passwords: options.passwords ?? argon2idHasher() };
+  const services = createServices(deps);
+  const seeded = config.DEMO_DATA === "auto" ? await seedDemoData(deps) : false;
   copyVendorAssets();
   const app = createApp({
     services,

@@ -19,9 +19,22 @@ export interface ViewContext {
   pick(zh: string, en: string): string;
 }
 
+// Building an Intl.DateTimeFormat costs more than rendering a small page, so one is kept per locale and zone.
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function timeFormatFor(locale: Locale, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}`;
+  let format = timeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "medium", timeStyle: "short" });
+    timeFormats.set(key, format);
+  }
+  return format;
+}
+
 export function viewContext(c: Context<AppEnv>): ViewContext {
   const { t, locale, user, csrfToken, timeZone, requestId } = c.var;
-  const timeFormat = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "medium", timeStyle: "short" });
+  const timeFormat = timeFormatFor(locale, timeZone);
   return {
     t,
     locale,

@@ -37,6 +37,7 @@ function SessionList({ v, sessions, empty }: { v: ViewContext; sessions: LiveSes
 export function HomePage({ v, board, products }: { v: ViewContext; board: SessionBoard; products: ProductSummary[] }) {
   return (
     <>
+      <h1 class="page-title">{v.t("app.tagline")}</h1>
       <Section id="live-now" title={v.t("home.live_now")}>
         <SessionList v={v} sessions={board.live} empty={v.t("home.none_live")} />
       </Section>

@@ -1,0 +1,182 @@
+// Helpers for the browser journeys: the real server as a child process (`bun src/server.ts`) on a free
+// port and a temporary database file, Debian's Chromium driven by playwright-core, screenshots, and a
+// polling assertion (playwright-core has no `expect`; bun:test's `expect` does not retry).
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+export const repoRoot = resolve(import.meta.dir, "../..");
+
+/** Every step waits at most this long for an element, a navigation or a condition. */
+export const STEP_TIMEOUT_MS = 15_000;
+
+const SERVER_START_TIMEOUT_MS = 30_000;
+const SESSION_SECRET = "e2e-session-secret-that-is-long-enough-0123456789";
+const CHROMIUM = "/usr/bin/chromium";
+
+/** A port nobody listens on right now (the OS picks it; the server binds it a moment later). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export interface RunningServer {
+  baseUrl: string;
+  dir: string;
+  /** Everything the server printed so far, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `bun src/server.ts` on a fresh database with demo data and waits until /healthz answers 200. */
+export async function startServer(): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), "broadcart-e2e-"));
+  const port = await freePort();
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NODE_ENV: "test",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    DATABASE_URL: `file:${join(dir, "broadcart.db")}`,
+    DATABASE_AUTH_TOKEN: undefined,
+    SESSION_SECRET,
+    COOKIE_SECURE: "auto",
+    TRUST_PROXY: "false",
+    DEMO_DATA: "auto",
+    DEFAULT_LOCALE: "zh-CN",
+    TIME_ZONE: "Asia/Shanghai",
+    LOG_LEVEL: "warn",
+  };
+  // process.execPath is the Bun running this test; the server runs on the same one.
+  const child = spawn(process.execPath, ["src/server.ts"], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolveExit) => child.once("exit", (code) => resolveExit(code)));
+  // If the test runner dies without running afterAll, the server must not outlive it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  void exited.then(() => process.off("exit", killOnExit));
+
+  const server: RunningServer = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    dir,
+    output: () => output,
+    stop: async () => {
+      await stopChild(child, exited);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+
+  const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+  while (true) {
+    if (exitCode !== undefined) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`bun src/server.ts exited with code ${exitCode} before /healthz answered.\n--- server output ---\n${output}`);
+    }
+    try {
+      const response = await fetch(`${server.baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return server;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await server.stop();
+      throw new Error(`bun src/server.ts did not answer GET /healthz with 200 within ${SERVER_START_TIMEOUT_MS / 1000} s.\n--- server output ---\n${output}`);
+    }
+    await Bun.sleep(100);
+  }
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Launches Debian's Chromium. It is not downloaded by playwright: CI installs the `chromium` package,
+ * and a machine without it fails here (on purpose: a missing browser must not look like a pass).
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: the browser journeys need Debian's Chromium. Install it with ` +
+        "`apt-get install chromium` (.ci/run does this); never `npx playwright install`.",
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** A phone-sized context (390×844) that speaks `locale`, with the step timeout as every default. */
+export async function mobileContext(browser: Browser, locale: string): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 1,
+    isMobile: true,
+    hasTouch: true,
+    locale,
+  });
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+  return context;
+}
+
+export const screenshotDir = join(repoRoot, ".cache", "e2e-screenshots");
+
+export function resetScreenshots(): void {
+  rmSync(screenshotDir, { recursive: true, force: true });
+  mkdirSync(screenshotDir, { recursive: true });
+}
+
+/** Saves a full-page PNG under .cache/e2e-screenshots/ (gitignored) to look at after a run. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** Retries `check` (which throws, e.g. a failed bun:test expect) until it passes or the step times out. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = STEP_TIMEOUT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await Bun.sleep(50);
+    }
+  }
+}
+
+/**
+ * Marks the current document. A later `isSameDocument` that is still true proves that what happened in
+ * between was an in-place HTMX swap, not a full page load.
+ */
+export async function markDocument(page: Page): Promise<void> {
+  await page.evaluate(() => ((window as unknown as { __e2eMark?: boolean }).__e2eMark = true));
+}
+
+export function isSameDocument(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { __e2eMark?: boolean }).__e2eMark === true);
+}
+
+/** Waits until htmx has loaded on the page, so a click or change is handled by it, not the browser. */
+export async function htmxReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => typeof (window as unknown as { htmx?: unknown }).htmx === "object");
+}
