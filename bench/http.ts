@@ -11,26 +11,18 @@ import type { Subprocess } from "bun";
 import type { LoadReport, Target } from "./load-report.ts";
 import { loadParams, paramFlags, paramsToArgs, readFlags, UsageError, type LoadParams } from "./options.ts";
 import { machineLines, paramLines, resultLines } from "./report.ts";
+import { cleanUpOnInterrupt, interruptedBy } from "./interrupts.ts";
 import { startServer, type BenchServer } from "./server-process.ts";
 
 let server: BenchServer | undefined;
 let loadProcess: Subprocess | undefined;
-/** The exit code of the signal that stopped the bench, if one did. */
-let interrupted: number | undefined;
 
 async function cleanUp(): Promise<void> {
   if (loadProcess && loadProcess.exitCode === null) loadProcess.kill();
   await server?.stop();
 }
 
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-  process.on(signal, () => {
-    if (interrupted !== undefined) return;
-    interrupted = code;
-    console.error(`\nbench: ${signal}, stopping the server`);
-    void cleanUp().finally(() => process.exit(code));
-  });
-}
+cleanUpOnInterrupt(cleanUp);
 
 /** The path of the first product the home page links to, checked to answer 200. */
 async function findProductPath(baseUrl: string): Promise<string> {
@@ -95,9 +87,9 @@ let exitCode = 1;
 try {
   exitCode = await main();
 } catch (error) {
-  if (interrupted === undefined) console.error(error instanceof Error ? error.message : String(error));
+  if (interruptedBy() === undefined) console.error(error instanceof Error ? error.message : String(error));
   exitCode = error instanceof UsageError ? 2 : 1;
 } finally {
   await cleanUp();
 }
-process.exit(interrupted ?? exitCode);
+process.exit(interruptedBy() ?? exitCode);

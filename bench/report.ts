@@ -20,12 +20,13 @@ export function paramLines(params: LoadParams, targets: number): string[] {
   ];
 }
 
-const fixed = (n: number | null, digits: number) => (n !== null && Number.isFinite(n) ? n.toFixed(digits) : "–");
-const percent = (share: number | null) => (share === null ? "–" : `${Math.round(share * 100)}%`);
+export const fixed = (n: number | null, digits: number) => (n !== null && Number.isFinite(n) ? n.toFixed(digits) : "–");
+export const percent = (share: number | null) => (share === null ? "–" : `${Math.round(share * 100)}%`);
 
-function table(rows: string[][]): string[] {
+/** Aligned columns: the first `textColumns` left-aligned, the numbers after them right-aligned. */
+export function table(rows: string[][], textColumns = 2): string[] {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  return rows.map((row) => row.map((cell, col) => (col < 2 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join("  ").trimEnd());
+  return rows.map((row) => row.map((cell, col) => (col < textColumns ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join("  ").trimEnd());
 }
 
 export function rateOf(target: TargetReport): number {

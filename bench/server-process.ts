@@ -3,13 +3,23 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+export interface ServerSettings {
+  databaseUrl: string;
+  sessionSecret: string;
+  dataKey: string;
+}
+
 export interface BenchServer {
   baseUrl: string;
   pid: number;
+  /** The database file and secrets it runs with, so a bench can prepare and read back the same data. */
+  settings: ServerSettings;
   /** How the server was started, for the bench's header. */
   description: string;
   /** Resolves once /healthz answers; rejects, with the server's output, if it exits or takes too long. */
   ready(): Promise<void>;
+  /** Stops the server but keeps its database, for reading the outcome back; safe to call more than once. */
+  halt(): Promise<void>;
   /** Stops the server and deletes its database; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -40,6 +50,11 @@ export function startServer(): BenchServer {
   const dir = mkdtempSync(join(tmpdir(), "broadcart-bench-"));
   const port = freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const settings: ServerSettings = {
+    databaseUrl: `file:${join(dir, "bench.db")}`,
+    sessionSecret: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex"),
+    dataKey: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex"),
+  };
   const child = Bun.spawn([process.execPath, "src/server.ts"], {
     cwd: projectRoot,
     env: {
@@ -48,8 +63,9 @@ export function startServer(): BenchServer {
       NODE_ENV: "production",
       HOST: "127.0.0.1",
       PORT: String(port),
-      DATABASE_URL: `file:${join(dir, "bench.db")}`,
-      SESSION_SECRET: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex"),
+      DATABASE_URL: settings.databaseUrl,
+      SESSION_SECRET: settings.sessionSecret,
+      DATA_KEY: settings.dataKey,
       DEMO_DATA: "auto",
       // Request logs at info would make the bench measure console output.
       LOG_LEVEL: "warn",
@@ -61,15 +77,20 @@ export function startServer(): BenchServer {
   drain(child.stdout, output);
   drain(child.stderr, output);
 
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
+  let halting: Promise<void> | undefined;
+  const halt = () =>
+    (halting ??= (async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
         const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
         await child.exited;
         clearTimeout(timer);
       }
+    })());
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await halt();
       rmSync(dir, { recursive: true, force: true });
     })());
 
@@ -81,7 +102,7 @@ export function startServer(): BenchServer {
     }
   };
   const description = `${baseUrl} (pid ${child.pid}, NODE_ENV=production, LOG_LEVEL=warn, embedded database file with the demo data)`;
-  return { baseUrl, pid: child.pid, description, ready, stop };
+  return { baseUrl, pid: child.pid, settings, description, ready, halt, stop };
 }
 
 /** Polls /healthz until it answers 200; fails if the server exits or takes too long. */

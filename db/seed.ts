@@ -25,7 +25,7 @@ function eightPmCst(now: Date, days: number): Date {
 export async function seedDemoData(deps: ServiceDeps): Promise<boolean> {
   const now = deps.clock.now();
   const story = storyClock(new Date(now.getTime() - 3 * DAY));
-  const { accounts, catalog, live } = createServices({ ...deps, clock: story.clock });
+  const { accounts, catalog, live, orders } = createServices({ ...deps, clock: story.clock });
   if (await accounts.findByEmail(demoAccounts[0]!.email)) return false;
 
   const users = new Map<string, string>();
@@ -54,8 +54,36 @@ export async function seedDemoData(deps: ServiceDeps): Promise<boolean> {
   });
   story.at(finishedAt);
   await live.startSession({ type: "user", id: id("hostZhou") }, finished.id);
+  // A shopper bought during the show; staff confirmed the payment on delivery and shipped it next morning.
+  story.at(new Date(finishedAt.getTime() + 40 * MINUTE));
+  const silkScarf = (await catalog.getPublishedProduct(productIds[3]!)).skus[0]!;
+  const order = await orders.checkout.placeOrder({
+    userId: id("shopperWang"),
+    idempotencyKey: "seed-silk-favourites-order",
+    lines: [{ skuId: silkScarf.id, quantity: 1 }],
+    address: { recipient: "王小明", phone: "13800138000", region: "上海市浦东新区", street: "世纪大道 100 号 8 楼" },
+    couponCode: null,
+    paymentMethod: "offline",
+    channel: "live",
+    liveSessionId: finished.id,
+    fromCart: false,
+  });
   story.at(new Date(finishedAt.getTime() + 95 * MINUTE));
   await live.endSession({ type: "user", id: id("hostZhou") }, finished.id);
+  story.at(new Date(finishedAt.getTime() + 14 * 60 * MINUTE));
+  await orders.lifecycle.confirmOfflinePayment({ type: "user", id: id("staff") }, order.id);
+  await orders.lifecycle.ship({ type: "user", id: id("staff") }, order.id, "顺丰速运 SF Express", "SF1403526687201");
+
+  const owner: Actor = { type: "user", id: id("owner") };
+  const couponWindow = { startsAt: new Date(now.getTime() - DAY), endsAt: new Date(now.getTime() + 30 * DAY) };
+  await orders.coupons.create(owner, {
+    storeId: store.id, code: "TEA299", nameZh: "满 299 减 30", nameEn: "¥30 off orders over ¥299", kind: "amount_off", value: 3_000, minSpendFen: 29_900, capFen: null,
+    audience: "everyone", scope: "store", ...couponWindow, perShopperLimit: 1, totalLimit: 500,
+  });
+  await orders.coupons.create(owner, {
+    storeId: store.id, code: "WELCOME10", nameZh: "新人首单立减 10 元", nameEn: "¥10 off your first order", kind: "amount_off", value: 1_000, minSpendFen: 5_000, capFen: null,
+    audience: "new_shoppers", scope: "store", ...couponWindow, perShopperLimit: 1, totalLimit: 1_000,
+  });
 
   story.at(new Date(now.getTime() - 30 * MINUTE));
   await live.scheduleSession(seedActor, {

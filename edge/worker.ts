@@ -9,15 +9,22 @@ import { systemClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/logging.ts";
 import { pbkdf2Hasher } from "../src/platform/password.ts";
 import { createServices } from "../src/services.ts";
+import { createSealer } from "../src/platform/sealing.ts";
+import { createR2ImageStore, createStripePayments } from "../modules/orders/index.ts";
 
 export interface Env {
   DATABASE_URL: string;
   DATABASE_AUTH_TOKEN?: string;
   SESSION_SECRET: string;
+  DATA_KEY: string;
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
   DEFAULT_LOCALE?: string;
   TIME_ZONE?: string;
   LOG_LEVEL?: string;
   ASSETS: Fetcher;
+  /** Product photos (wrangler.toml [[r2_buckets]] binding "IMAGES"). */
+  IMAGES: R2Bucket;
 }
 
 type EdgeApp = ReturnType<typeof createApp>;
@@ -28,7 +35,19 @@ function appFor(env: Env): EdgeApp {
   if (built?.env === env) return built.app;
   const config = parseConfig({ ...(env as unknown as Record<string, string | undefined>), NODE_ENV: "production", COOKIE_SECURE: "always" });
   const database = createDatabase(createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN }), "remote");
-  const services = createServices({ database, clock: systemClock, passwords: pbkdf2Hasher() });
+  const cardPayments =
+    config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET
+      ? createStripePayments({ secretKey: config.STRIPE_SECRET_KEY, webhookSecret: config.STRIPE_WEBHOOK_SECRET, clock: systemClock })
+      : null;
+  const services = createServices({
+    database,
+    clock: systemClock,
+    passwords: pbkdf2Hasher(),
+    sealer: createSealer(config.DATA_KEY!),
+    cardPayments,
+    orderSettings: { cardPaymentMinutes: config.CARD_PAYMENT_MINUTES, offlinePaymentMinutes: config.OFFLINE_PAYMENT_MINUTES },
+    images: createR2ImageStore(env.IMAGES),
+  });
   const app = createApp({
     services,
     logger: createLogger(config.LOG_LEVEL),

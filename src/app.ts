@@ -64,7 +64,7 @@ export function createApp({ services, settings, logger, serveStatic }: AppDeps) 
 
   app.route("/", accountRoutes({ accounts: services.accounts, sessionSecret: settings.sessionSecret }));
   app.route("/", liveRoutes({ live: services.live, catalog: services.catalog }));
-  app.route("/", orderRoutes({ catalog: services.catalog }));
+  app.route("/", orderRoutes({ catalog: services.catalog, orders: services.orders, displayNames: (ids: readonly string[]) => services.accounts.displayNames(ids) }));
   app.route("/", complianceRoutes({ audit: services.audit }));
 
   return app;

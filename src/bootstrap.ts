@@ -1,7 +1,7 @@
 // Everything a Bun or Node process does before serving: open and migrate the database, build the
 // services and the app, and seed the demo data into an empty database.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { serveStatic } from "hono/bun";
 import { openDatabase } from "../db/client.ts";
 import type { Database } from "../db/database.ts";
@@ -14,13 +14,19 @@ import { randomToken } from "./platform/crypto.ts";
 import { createLogger, type Logger } from "./platform/logging.ts";
 import type { PasswordHasher } from "./platform/password.ts";
 import { argon2idHasher } from "./platform/password-bun.ts";
-import { createServices, type Services } from "./services.ts";
+import { createServices, type ServiceDeps, type Services } from "./services.ts";
+import { createSealer } from "./platform/sealing.ts";
+import type { CardPayments } from "../modules/orders/index.ts";
+import { createStripePayments } from "../modules/orders/index.ts";
+// Bun/Node only (node:fs), so not part of the module's runtime-neutral index.
+import { createFolderImageStore } from "../modules/orders/images/folder.ts";
 import { copyVendorAssets, staticDir } from "./vendor-assets.ts";
 
 export interface Runtime {
   app: ReturnType<typeof createApp>;
   services: Services;
   database: Database;
+  logger: Logger;
   seeded: boolean;
 }
 
@@ -30,6 +36,10 @@ export interface BootstrapOptions {
   passwords?: PasswordHasher;
   /** Where a development session secret is kept when SESSION_SECRET is not set. */
   secretFile?: string;
+  /** Where a development data key is kept when DATA_KEY is not set. */
+  dataKeyFile?: string;
+  /** Card payments other than the configured Stripe account (tests point them at stripe-mock). */
+  cardPayments?: CardPayments | null;
 }
 
 export async function bootstrap(config: Config, options: BootstrapOptions = {}): Promise<Runtime> {
@@ -37,7 +47,20 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const database = await openDatabase(config.DATABASE_URL, { authToken: config.DATABASE_AUTH_TOKEN });
   await migrateDatabase(database);
-  const deps = { database, clock, passwords: options.passwords ?? argon2idHasher() };
+  const deps: ServiceDeps = {
+    database,
+    clock,
+    passwords: options.passwords ?? argon2idHasher(),
+    sealer: createSealer(config.DATA_KEY ?? developmentSecret(options.dataKeyFile ?? "data/data-key")),
+    cardPayments: options.cardPayments !== undefined ? options.cardPayments : stripeFromConfig(config, clock),
+    orderSettings: {
+      cardPaymentMinutes: config.CARD_PAYMENT_MINUTES,
+      offlinePaymentMinutes: config.OFFLINE_PAYMENT_MINUTES,
+      cardTestMode: options.cardPayments !== undefined || !!config.STRIPE_SECRET_KEY?.startsWith("sk_test_"),
+    },
+    log: logger,
+    images: createFolderImageStore(config.IMAGES_DIR ?? imagesBesideDatabase(config.DATABASE_URL)),
+  };
   const services = createServices(deps);
   const seeded = config.DEMO_DATA === "auto" ? await seedDemoData(deps) : false;
   copyVendorAssets();
@@ -53,7 +76,43 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
       timeZone: config.TIME_ZONE,
     },
   });
-  return { app, services, database, seeded };
+  return { app, services, database, logger, seeded };
+}
+
+function stripeFromConfig(config: Config, clock: Clock): CardPayments | null {
+  if (!config.STRIPE_SECRET_KEY || !config.STRIPE_WEBHOOK_SECRET) return null;
+  const api = config.STRIPE_API_URL ? new URL(config.STRIPE_API_URL) : null;
+  return createStripePayments({
+    secretKey: config.STRIPE_SECRET_KEY,
+    webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+    clock,
+    apiBase: api ? { host: api.hostname, port: Number(api.port || (api.protocol === "https:" ? 443 : 80)), protocol: api.protocol === "https:" ? "https" : "http" } : undefined,
+  });
+}
+
+/**
+ * Every half minute: expires unpaid orders (their units go back on sale) and completes orders whose
+ * receipt was never confirmed. Workers run the same from a cron trigger instead.
+ */
+export function startOrderJobs({ services, logger }: Runtime, everyMs = 30_000): () => void {
+  const { lifecycle } = services.orders;
+  const timer = setInterval(() => {
+    lifecycle.expireUnpaid().then(
+      (count) => count > 0 && logger.info("expired unpaid orders", { count }),
+      (error: Error) => logger.error("order expiry failed", { error: error.message }),
+    );
+    lifecycle.completeUnconfirmed().then(
+      (count) => count > 0 && logger.info("completed unconfirmed orders", { count }),
+      (error: Error) => logger.error("order completion failed", { error: error.message }),
+    );
+  }, everyMs);
+  return () => clearInterval(timer);
+}
+
+/** Product photos live beside an embedded database file (data/images for data/broadcart.db), else in data/images. */
+function imagesBesideDatabase(databaseUrl: string): string {
+  const path = databaseUrl.startsWith("file:") ? (databaseUrl.slice("file:".length).split("?")[0] ?? "") : "";
+  return path && path !== ":memory:" ? join(dirname(path), "images") : "data/images";
 }
 
 /** Outside production a missing SESSION_SECRET is generated once and kept, so sessions survive restarts. */

@@ -23,6 +23,10 @@ describe("configuration", () => {
     [{ SESSION_SECRET: "short" }, "config: SESSION_SECRET must be at least 32 characters"],
     [{ TIME_ZONE: "Mars/Olympus" }, "config: TIME_ZONE must be an IANA time zone"],
     [{ NODE_ENV: "production" }, "config: SESSION_SECRET must be set in production"],
+    [{ NODE_ENV: "production", SESSION_SECRET: "s".repeat(32) }, "config: DATA_KEY must be set in production"],
+    [{ STRIPE_SECRET_KEY: "sk_test_123" }, "config: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together"],
+    [{ STRIPE_SECRET_KEY: "pk_test_123" }, "config: STRIPE_SECRET_KEY must be a Stripe secret key"],
+    [{ CARD_PAYMENT_MINUTES: "0" }, "config: CARD_PAYMENT_MINUTES must be between 1 and 1440"],
     [{ DEFAULT_LOCALE: "fr" }, "config: DEFAULT_LOCALE must be one of zh-CN, en"],
   ];
   for (const [env, message] of bad) {

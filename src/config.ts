@@ -18,6 +18,15 @@ const databaseUrl = v.pipe(
 
 const secret = v.optional(v.pipe(v.string(), v.minLength(32, "must be at least 32 characters")));
 
+const minutes = (fallback: string, max: number) =>
+  v.pipe(
+    v.optional(v.string(), fallback),
+    v.regex(/^\d+$/, "must be a whole number of minutes"),
+    v.transform(Number),
+    v.minValue(1, `must be between 1 and ${max}`),
+    v.maxValue(max, `must be between 1 and ${max}`),
+  );
+
 const configSchema = v.object({
   NODE_ENV: v.optional(v.picklist(["development", "production", "test"], "must be development, production or test"), "development"),
   HOST: v.optional(v.pipe(v.string(), v.nonEmpty("must not be empty")), "127.0.0.1"),
@@ -25,6 +34,12 @@ const configSchema = v.object({
   DATABASE_URL: databaseUrl,
   DATABASE_AUTH_TOKEN: v.optional(v.string()),
   SESSION_SECRET: secret,
+  DATA_KEY: secret,
+  CARD_PAYMENT_MINUTES: minutes("30", 24 * 60),
+  OFFLINE_PAYMENT_MINUTES: minutes("2880", 14 * 24 * 60),
+  STRIPE_SECRET_KEY: v.optional(v.pipe(v.string(), v.regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_… or sk_live_…)"))),
+  STRIPE_WEBHOOK_SECRET: v.optional(v.pipe(v.string(), v.regex(/^whsec_\w+$/, "must be a Stripe webhook signing secret (whsec_…)"))),
+  STRIPE_API_URL: v.optional(v.pipe(v.string(), v.url("must be a URL such as http://127.0.0.1:12111"))),
   COOKIE_SECURE: v.optional(v.picklist(["auto", "always", "never"], "must be auto, always or never"), "auto"),
   TRUST_PROXY: v.optional(v.picklist(["true", "false"], "must be true or false"), "false"),
   DEMO_DATA: v.optional(v.picklist(["auto", "never"], "must be auto or never"), "auto"),
@@ -43,6 +58,7 @@ const configSchema = v.object({
     ),
     "Asia/Shanghai",
   ),
+  IMAGES_DIR: v.optional(v.pipe(v.string(), v.nonEmpty("must not be empty"))),
   LOG_LEVEL: v.optional(v.picklist(["debug", "info", "warn", "error", "silent"], "must be debug, info, warn, error or silent"), "info"),
 });
 
@@ -55,8 +71,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
   const result = v.safeParse(configSchema, present);
   if (result.success) {
-    if (result.output.NODE_ENV === "production" && !result.output.SESSION_SECRET) {
-      throw new ConfigError("config: SESSION_SECRET must be set in production (32+ random characters)");
+    const output = result.output;
+    for (const name of ["SESSION_SECRET", "DATA_KEY"] as const) {
+      if (output.NODE_ENV === "production" && !output[name]) throw new ConfigError(`config: ${name} must be set in production (32+ random characters)`);
+    }
+    if (!!output.STRIPE_SECRET_KEY !== !!output.STRIPE_WEBHOOK_SECRET) {
+      throw new ConfigError("config: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together");
     }
     return result.output;
   }

@@ -1,6 +1,6 @@
 // The Bun entry: `npm start`. Reads the environment, prepares the database and serves the app.
 import { ConfigError, parseConfig } from "./config.ts";
-import { bootstrap } from "./bootstrap.ts";
+import { bootstrap, startOrderJobs } from "./bootstrap.ts";
 import { demoSignIns } from "../db/seed.ts";
 import { DEMO_PASSWORD } from "../db/seed-data.ts";
 
@@ -15,6 +15,7 @@ try {
 
 const runtime = await bootstrap(config);
 const server = Bun.serve({ hostname: config.HOST, port: config.PORT, fetch: runtime.app.fetch });
+const stopOrderJobs = startOrderJobs(runtime);
 
 const url = `http://${config.HOST}:${server.port}`;
 console.log(`Broadcart is running at ${url}  (database: ${config.DATABASE_URL})`);
@@ -25,6 +26,7 @@ if (config.DEMO_DATA === "auto" && (await runtime.services.accounts.findByEmail(
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {
+    stopOrderJobs();
     await server.stop();
     runtime.database.close();
     process.exit(0);

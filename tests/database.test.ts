@@ -57,6 +57,7 @@ function configEnv(url: string) {
   return {
     DATABASE_URL: url,
     SESSION_SECRET: "database-test-secret-0123456789abcdef",
+    DATA_KEY: "database-test-data-key-0123456789abcdef",
     LOG_LEVEL: "silent",
     DEMO_DATA: "auto",
     DEFAULT_LOCALE: "en",

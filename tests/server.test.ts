@@ -35,7 +35,7 @@ async function waitForOutput(stream: ReadableStream<Uint8Array>, pattern: RegExp
 }
 
 const databaseFile = join(dir, "data", "broadcart.db");
-const baseEnv = { DATABASE_URL: `file:${databaseFile}`, SESSION_SECRET: "server-test-secret-0123456789abcdef", LOG_LEVEL: "warn" };
+const baseEnv = { DATABASE_URL: `file:${databaseFile}`, SESSION_SECRET: "server-test-secret-0123456789abcdef", DATA_KEY: "server-test-data-key-0123456789abcdef", LOG_LEVEL: "warn" };
 
 describe("npm start", () => {
   it("creates and migrates the database, seeds demo data once, prints the URL and the demo sign-ins", async () => {

@@ -1,4 +1,5 @@
 export * from "./accounts.ts";
 export * from "./compliance.ts";
 export * from "./orders.ts";
+export * from "./orders-checkout.ts";
 export * from "./live.ts";

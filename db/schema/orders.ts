@@ -55,3 +55,37 @@ export const skus = sqliteTable(
     check("skus_price_non_negative", sql`${t.priceFen} >= 0`),
   ],
 );
+
+/** Product photos; the bytes live in the image store (a folder on Bun, R2 on Workers) under `storageKey`. */
+export const productImages = sqliteTable(
+  "product_images",
+  {
+    id: text("id").primaryKey(),
+    productId: text("product_id").notNull().references(() => products.id, { onDelete: "cascade" }),
+    storageKey: text("storage_key").notNull().unique(),
+    contentType: text("content_type").notNull(),
+    byteSize: integer("byte_size").notNull(),
+    position: integer("position").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("product_images_product_idx").on(t.productId, t.position)],
+);
+
+/**
+ * Every change to a SKU's stock, with why: the ledger behind the one stock. `orderId` ties a sale,
+ * a release or a return to its order, so the same order never moves the same units twice.
+ */
+export const stockMovements = sqliteTable(
+  "stock_movements",
+  {
+    id: text("id").primaryKey(),
+    skuId: text("sku_id").notNull().references(() => skus.id, { onDelete: "cascade" }),
+    delta: integer("delta").notNull(),
+    reason: text("reason", { enum: ["sale", "release", "return", "adjustment", "store_sale"] }).notNull(),
+    note: text("note"),
+    orderId: text("order_id"),
+    actorId: text("actor_id").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("stock_movements_sku_idx").on(t.skuId, t.createdAt), index("stock_movements_order_idx").on(t.orderId)],
+);

@@ -7,6 +7,7 @@ import type { Actor, AuditTrail } from "../../modules/compliance/index.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { CurrentUser } from "../platform/context.ts";
 import { randomToken, sha256Hex } from "../platform/crypto.ts";
+import { isUniqueViolation } from "../../db/constraints.ts";
 import { DomainError, NotFound } from "../platform/errors.ts";
 import type { Locale } from "../platform/i18n.ts";
 import { newId } from "../platform/ids.ts";
@@ -211,11 +212,4 @@ export function createAccounts({ database, audit, clock, passwords }: Deps): Acc
       return toCurrentUser(row!, next);
     },
   };
-}
-
-function isUniqueViolation(error: unknown, column: string): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (e.message.includes("UNIQUE constraint failed") && e.message.includes(column)) return true;
-  }
-  return false;
 }

@@ -2,11 +2,11 @@
 // port and a temporary database file, Debian's Chromium driven by playwright-core, screenshots, and a
 // polling assertion (playwright-core has no `expect`; bun:test's `expect` does not retry).
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from "playwright-core";
 
 export const repoRoot = resolve(import.meta.dir, "../..");
 
@@ -33,29 +33,39 @@ export function freePort(): Promise<number> {
 export interface RunningServer {
   baseUrl: string;
   dir: string;
+  /** The server's DATABASE_URL (`file:<dir>/broadcart.db`), for a test to read what a page does not show. */
+  databaseUrl: string;
   /** Everything the server printed so far, for failure messages. */
   output(): string;
   stop(): Promise<void>;
 }
 
+export interface StartServerOptions {
+  /** More environment for the server (e.g. STRIPE_*), applied over the defaults below; undefined removes a variable. */
+  env?: Record<string, string | undefined>;
+}
+
 /** Starts `bun src/server.ts` on a fresh database with demo data and waits until /healthz answers 200. */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), "broadcart-e2e-"));
   const port = await freePort();
+  const databaseUrl = `file:${join(dir, "broadcart.db")}`;
   const env: Record<string, string | undefined> = {
     ...process.env,
     NODE_ENV: "test",
     HOST: "127.0.0.1",
     PORT: String(port),
-    DATABASE_URL: `file:${join(dir, "broadcart.db")}`,
+    DATABASE_URL: databaseUrl,
     DATABASE_AUTH_TOKEN: undefined,
     SESSION_SECRET,
+    DATA_KEY: "e2e-data-key-that-is-long-enough-0123456789",
     COOKIE_SECURE: "auto",
     TRUST_PROXY: "false",
     DEMO_DATA: "auto",
     DEFAULT_LOCALE: "zh-CN",
     TIME_ZONE: "Asia/Shanghai",
     LOG_LEVEL: "warn",
+    ...options.env,
   };
   // process.execPath is the Bun running this test; the server runs on the same one.
   const child = spawn(process.execPath, ["src/server.ts"], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -71,6 +81,7 @@ export async function startServer(): Promise<RunningServer> {
   const server: RunningServer = {
     baseUrl: `http://127.0.0.1:${port}`,
     dir,
+    databaseUrl,
     output: () => output,
     stop: async () => {
       await stopChild(child, exited);
@@ -141,14 +152,43 @@ export async function mobileContext(browser: Browser, locale: string): Promise<B
 
 export const screenshotDir = join(repoRoot, ".cache", "e2e-screenshots");
 
-export function resetScreenshots(): void {
-  rmSync(screenshotDir, { recursive: true, force: true });
+/**
+ * Empties the screenshot folder before a run. Without `subdir`, the PNGs directly in it go (a journey
+ * that keeps its shots in a folder of its own keeps them, whichever test file runs first); with
+ * `subdir`, only that folder is emptied.
+ */
+export function resetScreenshots(subdir?: string): void {
+  if (subdir) {
+    const dir = join(screenshotDir, subdir);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    return;
+  }
   mkdirSync(screenshotDir, { recursive: true });
+  for (const entry of readdirSync(screenshotDir, { withFileTypes: true })) {
+    if (entry.isFile()) rmSync(join(screenshotDir, entry.name), { force: true });
+  }
 }
 
-/** Saves a full-page PNG under .cache/e2e-screenshots/ (gitignored) to look at after a run. */
+/** Saves a full-page PNG under .cache/e2e-screenshots/ (gitignored) to look at after a run; `name` may be `folder/name`. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Collects what no single assertion looks at: script errors on the page, and answers of 400 or more
+ * that `expected` does not allow (favicon.ico aside). Assert the list is empty at the end of a journey.
+ */
+export function watchForTrouble(page: Page, expected: (response: Response) => boolean = () => false): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("response", (response) => {
+    const path = new URL(response.url()).pathname;
+    if (response.status() >= 400 && path !== "/favicon.ico" && !expected(response)) {
+      problems.push(`${response.request().method()} ${path} answered ${response.status()}`);
+    }
+  });
+  return problems;
 }
 
 /** Retries `check` (which throws, e.g. a failed bun:test expect) until it passes or the step times out. */

@@ -13,6 +13,7 @@ import {
   screenshot,
   startServer,
   type RunningServer,
+  watchForTrouble,
 } from "./browser.ts";
 
 const JOURNEY_TIMEOUT_MS = 60_000;
@@ -31,18 +32,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** What went wrong on a page that no single assertion looks at: script errors and unexpected error answers. */
-function watchForTrouble(page: Page, expectedErrors: (response: Response) => boolean) {
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("response", (response) => {
-    const path = new URL(response.url()).pathname;
-    if (response.status() >= 400 && path !== "/favicon.ico" && !expectedErrors(response)) {
-      problems.push(`${response.request().method()} ${path} answered ${response.status()}`);
-    }
-  });
-  return problems;
-}
 
 const path = (page: Page) => new URL(page.url()).pathname;
 const nav = (page: Page) => page.getByRole("navigation", { name: "main" });

@@ -1,0 +1,236 @@
+// Placing an order: one write transaction that prices every line from the catalog (never from the
+// client), applies the coupon, takes the units from the one stock and writes the order. The
+// idempotency key makes a repeated submit (double tap, retry after a timeout) return the first order.
+import { and, eq, inArray } from "drizzle-orm";
+import type { Database } from "../../db/database.ts";
+import { isUniqueViolation } from "../../db/constraints.ts";
+import { cartItems, orderItems, orders, payments } from "../../db/schema/orders-checkout.ts";
+import { products, skus } from "../../db/schema/orders.ts";
+import type { AuditTrail } from "../compliance/index.ts";
+import type { Clock } from "../../src/platform/clock.ts";
+import { BadRequest } from "../../src/platform/errors.ts";
+import { newId } from "../../src/platform/ids.ts";
+import type { Logger } from "../../src/platform/logging.ts";
+import type { Money } from "../../src/platform/money.ts";
+import type { Sealer } from "../../src/platform/sealing.ts";
+import { couponTerms as couponTermsOf, type Coupons } from "./coupons.ts";
+import { CouponRefused, OrderNotFound, OrderStateConflict, PaymentUnavailable, ProductUnavailable } from "./errors.ts";
+import { loadOrders, type Address, type Order } from "./order-records.ts";
+import type { CardPayments, StartedPayment } from "./payments/provider.ts";
+import { priceOrder } from "./pricing.ts";
+import { takeStock } from "./stock.ts";
+
+export interface OrderSettings {
+  cardPaymentMinutes: number;
+  offlinePaymentMinutes: number;
+  /** A Stripe test account: the pay page confirms with Stripe's test card instead of collecting one. */
+  cardTestMode?: boolean;
+}
+
+export interface CheckoutInput {
+  userId: string;
+  idempotencyKey: string;
+  lines: readonly { skuId: string; quantity: number }[];
+  address: Address;
+  couponCode: string | null;
+  paymentMethod: "card" | "offline";
+  channel: "storefront" | "live";
+  liveSessionId: string | null;
+  /** Remove the ordered SKUs from the shopper's cart in the same transaction. */
+  fromCart: boolean;
+}
+
+export interface Quote {
+  subtotal: Money;
+  discount: Money;
+  shipping: Money;
+  total: Money;
+  /** The coupon's minimum spend, for the refusal message. */
+  minSpend: Money | null;
+  couponRefusal: CouponRefused | null;
+}
+
+export interface CheckoutDeps {
+  database: Database;
+  audit: AuditTrail;
+  clock: Clock;
+  sealer: Sealer;
+  coupons: Coupons;
+  cardPayments: CardPayments | null;
+  settings: OrderSettings;
+  log?: Logger;
+}
+
+/** "BC2611260482913377": BC, the UTC date, ten random digits. */
+function orderNumber(now: Date): string {
+  const date = now.toISOString().slice(2, 10).replaceAll("-", "");
+  const digits = Array.from(crypto.getRandomValues(new Uint8Array(10)), (byte) => byte % 10).join("");
+  return `BC${date}${digits}`;
+}
+
+/** One line per SKU: the same SKU twice in a request is one line with both quantities. */
+function mergeLines(lines: CheckoutInput["lines"]): { skuId: string; quantity: number }[] {
+  const merged = new Map<string, number>();
+  for (const line of lines) merged.set(line.skuId, (merged.get(line.skuId) ?? 0) + line.quantity);
+  return [...merged].map(([skuId, quantity]) => ({ skuId, quantity }));
+}
+
+export function createCheckout(deps: CheckoutDeps) {
+  const { database, audit, clock, sealer, coupons, cardPayments, settings } = deps;
+  const { db } = database;
+
+  async function byKey(userId: string, idempotencyKey: string): Promise<Order | null> {
+    const rows = await db.select().from(orders).where(and(eq(orders.userId, userId), eq(orders.idempotencyKey, idempotencyKey)));
+    return (await loadOrders(db, rows))[0] ?? null;
+  }
+
+  /** The price the checkout page shows before the order is placed; placing it prices everything again. */
+  async function quote(input: Pick<CheckoutInput, "userId" | "lines" | "couponCode" | "channel" | "liveSessionId">): Promise<Quote> {
+    const lines = mergeLines(input.lines);
+    if (lines.length === 0) throw new BadRequest("no_lines");
+    const found = await db.select({ sku: skus, product: products }).from(skus).innerJoin(products, eq(products.id, skus.productId)).where(inArray(skus.id, lines.map((l) => l.skuId)));
+    const priced = lines.map((line) => {
+      const row = found.find((r) => r.sku.id === line.skuId);
+      if (!row || row.product.status !== "published") throw new ProductUnavailable();
+      return { ...line, productId: row.product.id, unitPriceFen: row.sku.priceFen, currency: row.sku.currency, storeId: row.product.storeId };
+    });
+    const currency = priced[0]!.currency;
+    let couponRefusal: CouponRefused | null = null;
+    let terms = null;
+    if (input.couponCode) {
+      try {
+        const coupon = await coupons.byCode(input.couponCode);
+        coupons.checkUsable(coupon, clock.now(), { storeId: priced[0]!.storeId, channel: input.channel, liveSessionId: input.liveSessionId });
+        terms = couponTermsOf(coupon);
+      } catch (error) {
+        if (!(error instanceof CouponRefused)) throw error;
+        couponRefusal = error;
+      }
+    }
+    const price = priceOrder(priced, terms);
+    if (price.couponRefusal) couponRefusal = new CouponRefused(price.couponRefusal);
+    const m = (fen: number) => ({ amount: fen, currency });
+    return { subtotal: m(price.subtotalFen), discount: m(price.discountFen), shipping: m(price.shippingFen), total: m(price.totalFen), minSpend: terms && terms.minSpendFen > 0 ? m(terms.minSpendFen) : null, couponRefusal };
+  }
+
+  async function placeOrder(input: CheckoutInput): Promise<Order> {
+    const earlier = await byKey(input.userId, input.idempotencyKey);
+    if (earlier) return earlier;
+    if (input.paymentMethod === "card" && !cardPayments) throw new PaymentUnavailable();
+    const lines = mergeLines(input.lines);
+    if (lines.length === 0) throw new BadRequest("no_lines");
+    const now = clock.now();
+    const id = newId("ord", now.getTime());
+    const addressSealed = await sealer.seal(JSON.stringify(input.address));
+    const minutes = input.paymentMethod === "card" ? settings.cardPaymentMinutes : settings.offlinePaymentMinutes;
+    const actor = { type: "user" as const, id: input.userId };
+    try {
+      await database.write(async (tx) => {
+        const found = await tx
+          .select({ sku: skus, product: products })
+          .from(skus)
+          .innerJoin(products, eq(products.id, skus.productId))
+          .where(inArray(skus.id, lines.map((line) => line.skuId)));
+        const priced = lines.map((line) => {
+          const row = found.find((r) => r.sku.id === line.skuId);
+          if (!row || row.product.status !== "published") throw new ProductUnavailable();
+          return { ...line, sku: row.sku, product: row.product, productId: row.product.id, unitPriceFen: row.sku.priceFen };
+        });
+        const storeId = priced[0]!.product.storeId;
+        const currency = priced[0]!.sku.currency;
+        if (priced.some((line) => line.product.storeId !== storeId || line.sku.currency !== currency)) throw new BadRequest("one_store_per_order");
+
+        const coupon = input.couponCode
+          ? await coupons.claimForOrder(tx, input.userId, input.couponCode, { storeId, channel: input.channel, liveSessionId: input.liveSessionId }, now)
+          : null;
+        const price = priceOrder(priced, coupon ? couponTermsOf(coupon.coupon) : null);
+        if (price.couponRefusal) throw new CouponRefused(price.couponRefusal);
+
+        for (const line of priced) await takeStock(tx, { skuId: line.skuId, quantity: line.quantity, orderId: id, actorId: input.userId }, now);
+        await tx.insert(orders).values({
+          id,
+          number: orderNumber(now),
+          userId: input.userId,
+          storeId,
+          channel: input.channel,
+          liveSessionId: input.liveSessionId,
+          status: "pending_payment",
+          paymentMethod: input.paymentMethod,
+          currency,
+          subtotalFen: price.subtotalFen,
+          discountFen: price.discountFen,
+          shippingFen: price.shippingFen,
+          totalFen: price.totalFen,
+          couponClaimId: coupon?.claimId ?? null,
+          addressSealed,
+          idempotencyKey: input.idempotencyKey,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + minutes * 60_000),
+        });
+        await tx.insert(orderItems).values(
+          priced.map((line, i) => ({
+            orderId: id,
+            skuId: line.skuId,
+            productId: line.productId,
+            titleZh: line.product.titleZh,
+            titleEn: line.product.titleEn,
+            optionZh: line.sku.optionZh,
+            optionEn: line.sku.optionEn,
+            skuCode: line.sku.code,
+            unitPriceFen: line.unitPriceFen,
+            quantity: line.quantity,
+            discountFen: price.lineDiscountsFen[i]!,
+          })),
+        );
+        if (coupon) await coupons.useClaim(tx, coupon.claimId, id, now);
+        if (input.fromCart) await tx.delete(cartItems).where(and(eq(cartItems.userId, input.userId), inArray(cartItems.skuId, lines.map((line) => line.skuId))));
+        await audit.record(tx, {
+          actor,
+          action: "order.placed",
+          subject: `order:${id}`,
+          data: { channel: input.channel, liveSessionId: input.liveSessionId, paymentMethod: input.paymentMethod, totalFen: price.totalFen, discountFen: price.discountFen, couponClaimId: coupon?.claimId ?? null, lines: lines.map(({ skuId, quantity }) => ({ skuId, quantity })) },
+        });
+      });
+    } catch (error) {
+      // Another instance committed the same key first: that order is the answer.
+      if (isUniqueViolation(error, "idempotency_key")) {
+        const first = await byKey(input.userId, input.idempotencyKey);
+        if (first) return first;
+      }
+      throw error;
+    }
+    if (input.paymentMethod === "card") {
+      // Outside the order's transaction: a slow or failing provider must not hold the write lock.
+      // If this fails, the pay page starts the payment again (the provider call is idempotent).
+      const placed = (await byKey(input.userId, input.idempotencyKey))!;
+      await startCardPayment(placed).catch((error: Error) => deps.log?.warn("card payment not started", { orderId: id, error: error.message }));
+    }
+    return (await byKey(input.userId, input.idempotencyKey))!;
+  }
+
+  /** Starts (or finds) the card payment of an unpaid order. */
+  async function startCardPayment(order: Order): Promise<StartedPayment> {
+    if (!cardPayments) throw new PaymentUnavailable();
+    if (order.status !== "pending_payment") throw new OrderStateConflict("not_awaiting_payment");
+    const started = await cardPayments.start({ orderId: order.id, orderNumber: order.number, amount: order.total, description: `Broadcart order ${order.number}` });
+    const now = clock.now();
+    await database.write(async (tx) => {
+      const [known] = await tx.select({ id: payments.id }).from(payments).where(eq(payments.providerRef, started.providerRef));
+      if (known) return;
+      await tx.insert(payments).values({ id: newId("pay", now.getTime()), orderId: order.id, provider: "stripe", providerRef: started.providerRef, status: "pending", amountFen: order.total.amount, currency: order.total.currency, createdAt: now, updatedAt: now });
+      await audit.record(tx, { actor: { type: "user", id: order.userId }, action: "payment.started", subject: `order:${order.id}`, data: { provider: "stripe", providerRef: started.providerRef, amountFen: order.total.amount } });
+    });
+    return started;
+  }
+
+  async function orderOf(userId: string, orderId: string): Promise<Order> {
+    const rows = await db.select().from(orders).where(and(eq(orders.id, orderId), eq(orders.userId, userId)));
+    const [order] = await loadOrders(db, rows);
+    if (!order) throw new OrderNotFound();
+    return order;
+  }
+
+  return { quote, placeOrder, startCardPayment, orderOf };
+}
+
+export type Checkout = ReturnType<typeof createCheckout>;

@@ -1,0 +1,54 @@
+// The orders module's domain errors; src/platform/error-handler.ts maps them to HTTP.
+import { DomainError } from "../../src/platform/errors.ts";
+
+export class OutOfStock extends DomainError {
+  constructor(readonly skuId: string) {
+    super(409, "out_of_stock", "orders.error.out_of_stock");
+  }
+}
+
+export class ProductUnavailable extends DomainError {
+  constructor() {
+    super(409, "product_unavailable", "orders.error.product_unavailable");
+  }
+}
+
+export type CouponRefusalReason = "not_found" | "not_started" | "ended" | "inactive" | "used" | "claimed_out" | "shopper_limit" | "not_new_shopper" | "wrong_store" | "wrong_session" | "below_min_spend" | "no_eligible_items";
+
+export class CouponRefused extends DomainError {
+  constructor(readonly reason: CouponRefusalReason) {
+    super(422, `coupon_${reason}`, `coupons.refused.${reason}`);
+  }
+}
+
+export class OrderNotFound extends DomainError {
+  constructor() {
+    super(404, "order_not_found", "error.not_found");
+  }
+}
+
+/** The order is not in a state that allows this step (paid twice, shipped before paid, …). */
+export class OrderStateConflict extends DomainError {
+  constructor(code = "order_state_conflict") {
+    super(409, code, "orders.error.state");
+  }
+}
+
+export class EmptyCart extends DomainError {
+  constructor() {
+    super(422, "empty_cart", "cart.empty");
+  }
+}
+
+export class PaymentUnavailable extends DomainError {
+  constructor() {
+    super(409, "payment_unavailable", "orders.error.card_unavailable");
+  }
+}
+
+/** A merchant account that is not (yet) owner or staff of any store. */
+export class NoStore extends DomainError {
+  constructor() {
+    super(409, "no_store", "merchant.no_store");
+  }
+}

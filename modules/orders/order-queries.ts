@@ -1,0 +1,67 @@
+// The order lists and details shoppers and merchant staff see. Addresses are opened only here, for
+// the order's own shopper and for staff of its store.
+import { and, desc, eq, exists, inArray, or, sql, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Database } from "../../db/database.ts";
+import { afterSales, orderItems, orders } from "../../db/schema/orders-checkout.ts";
+import { Forbidden } from "../../src/platform/errors.ts";
+import type { Sealer } from "../../src/platform/sealing.ts";
+import { OrderNotFound } from "./errors.ts";
+import { isStoreStaff, loadOrders, withAddress, type Order, type OrderStatus, type OrderWithAddress } from "./order-records.ts";
+
+export interface StoreOrderFilter {
+  /** A status, or "after_sales" for orders with an open refund or return request. */
+  status?: OrderStatus | "after_sales";
+  /** Part of an order number, a SKU code or a product title. */
+  search?: string;
+}
+
+/** `column` contains `text` literally: % and _ typed by staff match themselves. */
+function contains(column: SQLiteColumn, text: string): SQL {
+  const pattern = `%${text.replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`;
+  return sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+}
+
+export function createOrderQueries({ database, sealer }: { database: Database; sealer: Sealer }) {
+  const { db } = database;
+
+  return {
+    async forShopper(userId: string, limit = 50): Promise<Order[]> {
+      return loadOrders(db, await db.select().from(orders).where(eq(orders.userId, userId)).orderBy(desc(orders.createdAt)).limit(limit));
+    },
+
+    async shopperOrder(userId: string, orderId: string): Promise<OrderWithAddress> {
+      const [row] = await db.select().from(orders).where(and(eq(orders.id, orderId), eq(orders.userId, userId)));
+      if (!row) throw new OrderNotFound();
+      return withAddress((await loadOrders(db, [row]))[0]!, row, sealer);
+    },
+
+    async forStore(staffId: string, storeId: string, filter: StoreOrderFilter, limit = 100): Promise<Order[]> {
+      if (!(await isStoreStaff(db, storeId, staffId))) throw new Forbidden();
+      const conditions: SQL[] = [eq(orders.storeId, storeId)];
+      if (filter.status === "after_sales") {
+        conditions.push(exists(db.select({ id: afterSales.id }).from(afterSales).where(and(eq(afterSales.orderId, orders.id), inArray(afterSales.status, ["requested", "approved"])))));
+      } else if (filter.status) {
+        conditions.push(eq(orders.status, filter.status));
+      }
+      if (filter.search) {
+        const search = filter.search;
+        const matchingItem = db
+          .select({ id: orderItems.orderId })
+          .from(orderItems)
+          .where(and(eq(orderItems.orderId, orders.id), or(contains(orderItems.skuCode, search), contains(orderItems.titleZh, search), contains(orderItems.titleEn, search))));
+        conditions.push(or(contains(orders.number, search), exists(matchingItem))!);
+      }
+      return loadOrders(db, await db.select().from(orders).where(and(...conditions)).orderBy(desc(orders.createdAt)).limit(limit));
+    },
+
+    async storeOrder(staffId: string, orderId: string): Promise<OrderWithAddress> {
+      const [row] = await db.select().from(orders).where(eq(orders.id, orderId));
+      if (!row) throw new OrderNotFound();
+      if (!(await isStoreStaff(db, row.storeId, staffId))) throw new Forbidden();
+      return withAddress((await loadOrders(db, [row]))[0]!, row, sealer);
+    },
+  };
+}
+
+export type OrderQueries = ReturnType<typeof createOrderQueries>;

@@ -1,0 +1,74 @@
+// The orders service: cart, coupons, checkout, the order lifecycle, after-sales and order queries,
+// built together because they share the database, the audit trail and the payment provider.
+import type { Database } from "../../db/database.ts";
+import type { AuditTrail } from "../compliance/index.ts";
+import type { Clock } from "../../src/platform/clock.ts";
+import type { Logger } from "../../src/platform/logging.ts";
+import type { Sealer } from "../../src/platform/sealing.ts";
+import { createAfterSales } from "./after-sales.ts";
+import { createCart } from "./cart.ts";
+import type { Catalog } from "./catalog.ts";
+import { createCheckout, type OrderSettings } from "./checkout.ts";
+import { createCoupons } from "./coupons.ts";
+import { createLifecycle } from "./lifecycle.ts";
+import { createOrderQueries } from "./order-queries.ts";
+import { isStoreStaff } from "./order-records.ts";
+import type { CardPayments } from "./payments/provider.ts";
+import type { Order } from "./order-records.ts";
+import { PaymentUnavailable } from "./errors.ts";
+
+export interface OrdersDeps {
+  database: Database;
+  audit: AuditTrail;
+  clock: Clock;
+  catalog: Catalog;
+  sealer: Sealer;
+  cardPayments: CardPayments | null;
+  settings: OrderSettings;
+  log?: Logger;
+}
+
+export function createOrders(deps: OrdersDeps) {
+  const { database, audit, clock, catalog, sealer, cardPayments, log } = deps;
+  const coupons = createCoupons({ database, audit, clock, currencyOf: async (storeId) => (await catalog.getStore(storeId)).currency });
+  const lifecycle = createLifecycle({ database, audit, clock, coupons, cardPayments, log });
+  const checkout = createCheckout({ ...deps, coupons });
+  return {
+    cart: createCart({ database, clock }),
+    coupons,
+    checkout,
+    lifecycle,
+    afterSales: createAfterSales({ database, audit, clock, cardPayments }),
+    queries: createOrderQueries({ database, sealer }),
+
+    /** A webhook from the card provider: verified (signature, timestamp), then applied once. Throws WebhookRejected. */
+    async receiveCardWebhook(rawBody: string, signature: string | undefined) {
+      if (!cardPayments) throw new PaymentUnavailable();
+      return lifecycle.applyPaymentEvent(await cardPayments.parseWebhook(rawBody, signature));
+    },
+
+    /**
+     * Test accounts only: pays an unpaid card order with Stripe's test Visa card, since no card form
+     * can be shown without Stripe.js. The provider's answer is applied as its webhook would be (the
+     * webhook arriving later then changes nothing). Returns whether the payment went through.
+     */
+    async payWithTestCard(order: Order): Promise<boolean> {
+      if (!cardPayments || !deps.settings.cardTestMode) throw new PaymentUnavailable();
+      const started = await checkout.startCardPayment(order);
+      const status = started.status === "succeeded" ? "succeeded" : await cardPayments.confirm(started.providerRef, "pm_card_visa");
+      if (status !== "succeeded") return false;
+      await lifecycle.applyPaymentEvent({ eventId: `confirm:${started.providerRef}`, type: "payment.succeeded", providerType: "payment_intent.confirm", providerRef: started.providerRef, amount: null });
+      return true;
+    },
+
+    /** The first store the user works at as owner or staff (not as a host), or null. */
+    async managedStore(userId: string) {
+      for (const store of await catalog.storesOf(userId)) if (await isStoreStaff(database.db, store.id, userId)) return store;
+      return null;
+    },
+    cardPaymentsEnabled: cardPayments !== null,
+    cardTestMode: deps.settings.cardTestMode === true,
+  };
+}
+
+export type Orders = ReturnType<typeof createOrders>;

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "bun:test";
+import { createSealer, SealBroken } from "./sealing.ts";
+
+describe("sealing personal data", () => {
+  const sealer = createSealer("a-data-key-that-is-long-enough-0123456789");
+
+  it("opens what it sealed, and never seals the same text the same way twice", async () => {
+    const address = "浙江省杭州市西湖区龙井路 1 号";
+    const a = await sealer.seal(address);
+    const b = await sealer.seal(address);
+    expect(a).not.toBe(b);
+    expect(a).not.toContain("龙井");
+    expect(await sealer.open(a)).toBe(address);
+  });
+
+  it("refuses a value that was altered or sealed under another key", async () => {
+    const sealed = await sealer.seal("secret");
+    const altered = sealed.slice(0, -2) + (sealed.endsWith("AA") ? "BB" : "AA");
+    await expect(sealer.open(altered)).rejects.toBeInstanceOf(SealBroken);
+    await expect(createSealer("another-data-key-that-is-long-enough-000").open(sealed)).rejects.toBeInstanceOf(SealBroken);
+    await expect(sealer.open("plain text")).rejects.toBeInstanceOf(SealBroken);
+  });
+});
