@@ -19,6 +19,7 @@ export interface Env {
   DATA_KEY: string;
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
+  STRIPE_PUBLISHABLE_KEY?: string;
   DEFAULT_LOCALE?: string;
   TIME_ZONE?: string;
   LOG_LEVEL?: string;
@@ -45,7 +46,11 @@ function appFor(env: Env): EdgeApp {
     passwords: pbkdf2Hasher(),
     sealer: createSealer(config.DATA_KEY!),
     cardPayments,
-    orderSettings: { cardPaymentMinutes: config.CARD_PAYMENT_MINUTES, offlinePaymentMinutes: config.OFFLINE_PAYMENT_MINUTES },
+    orderSettings: {
+      cardPaymentMinutes: config.CARD_PAYMENT_MINUTES,
+      offlinePaymentMinutes: config.OFFLINE_PAYMENT_MINUTES,
+      cardPublishableKey: config.STRIPE_PUBLISHABLE_KEY,
+    },
     images: createR2ImageStore(env.IMAGES),
   });
   const app = createApp({

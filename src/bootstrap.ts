@@ -57,6 +57,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
       cardPaymentMinutes: config.CARD_PAYMENT_MINUTES,
       offlinePaymentMinutes: config.OFFLINE_PAYMENT_MINUTES,
       cardTestMode: options.cardPayments !== undefined || !!config.STRIPE_SECRET_KEY?.startsWith("sk_test_"),
+      cardPublishableKey: config.STRIPE_PUBLISHABLE_KEY,
     },
     log: logger,
     images: createFolderImageStore(config.IMAGES_DIR ?? imagesBesideDatabase(config.DATABASE_URL)),

@@ -26,6 +26,7 @@ describe("configuration", () => {
     [{ NODE_ENV: "production", SESSION_SECRET: "s".repeat(32) }, "config: DATA_KEY must be set in production"],
     [{ STRIPE_SECRET_KEY: "sk_test_123" }, "config: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together"],
     [{ STRIPE_SECRET_KEY: "pk_test_123" }, "config: STRIPE_SECRET_KEY must be a Stripe secret key"],
+    [{ STRIPE_SECRET_KEY: "sk_live_123", STRIPE_WEBHOOK_SECRET: "whsec_123" }, "config: STRIPE_PUBLISHABLE_KEY must be set with a live STRIPE_SECRET_KEY"],
     [{ CARD_PAYMENT_MINUTES: "0" }, "config: CARD_PAYMENT_MINUTES must be between 1 and 1440"],
     [{ DEFAULT_LOCALE: "fr" }, "config: DEFAULT_LOCALE must be one of zh-CN, en"],
   ];

@@ -39,6 +39,7 @@ const configSchema = v.object({
   OFFLINE_PAYMENT_MINUTES: minutes("2880", 14 * 24 * 60),
   STRIPE_SECRET_KEY: v.optional(v.pipe(v.string(), v.regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_… or sk_live_…)"))),
   STRIPE_WEBHOOK_SECRET: v.optional(v.pipe(v.string(), v.regex(/^whsec_\w+$/, "must be a Stripe webhook signing secret (whsec_…)"))),
+  STRIPE_PUBLISHABLE_KEY: v.optional(v.pipe(v.string(), v.regex(/^pk_(test|live)_\w+$/, "must be a Stripe publishable key (pk_test_… or pk_live_…)"))),
   STRIPE_API_URL: v.optional(v.pipe(v.string(), v.url("must be a URL such as http://127.0.0.1:12111"))),
   COOKIE_SECURE: v.optional(v.picklist(["auto", "always", "never"], "must be auto, always or never"), "auto"),
   TRUST_PROXY: v.optional(v.picklist(["true", "false"], "must be true or false"), "false"),
@@ -77,6 +78,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     }
     if (!!output.STRIPE_SECRET_KEY !== !!output.STRIPE_WEBHOOK_SECRET) {
       throw new ConfigError("config: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together");
+    }
+    if (/^(sk|rk)_live_/.test(output.STRIPE_SECRET_KEY ?? "") && !output.STRIPE_PUBLISHABLE_KEY) {
+      throw new ConfigError("config: STRIPE_PUBLISHABLE_KEY must be set with a live STRIPE_SECRET_KEY (shoppers enter their card through Stripe.js)");
     }
     return result.output;
   }

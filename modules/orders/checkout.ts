@@ -25,6 +25,8 @@ export interface OrderSettings {
   offlinePaymentMinutes: number;
   /** A Stripe test account: the pay page confirms with Stripe's test card instead of collecting one. */
   cardTestMode?: boolean;
+  /** Stripe's publishable key: the order page collects the card with Stripe.js (the Payment Element). */
+  cardPublishableKey?: string;
 }
 
 export interface CheckoutInput {

@@ -61,6 +61,25 @@ export function createOrders(deps: OrdersDeps) {
       return true;
     },
 
+    /** What the order page needs to collect a card with Stripe.js, or null where it pays another way. */
+    async cardForm(order: Order): Promise<{ publishableKey: string; clientSecret: string } | null> {
+      const publishableKey = deps.settings.cardPublishableKey;
+      if (!cardPayments || !publishableKey || order.paymentMethod !== "card" || order.status !== "pending_payment") return null;
+      const { clientSecret } = await checkout.startCardPayment(order);
+      return { publishableKey, clientSecret };
+    },
+
+    /**
+     * The shopper is back from Stripe's card form: ask Stripe where the payment stands, so the page
+     * can say "paid" at once instead of waiting for the webhook (which then changes nothing).
+     */
+    async checkReturnedPayment(order: Order, providerRef: string): Promise<"pending" | "succeeded" | "failed"> {
+      if (!cardPayments || order.cardPaymentRef !== providerRef || order.status !== "pending_payment") return "pending";
+      const status = await cardPayments.status(providerRef);
+      if (status === "succeeded") await lifecycle.applyPaymentEvent({ eventId: `return:${providerRef}`, type: "payment.succeeded", providerType: "payment_intent.retrieve", providerRef, amount: null });
+      return status;
+    },
+
     /** The first store the user works at as owner or staff (not as a host), or null. */
     async managedStore(userId: string) {
       for (const store of await catalog.storesOf(userId)) if (await isStoreStaff(database.db, store.id, userId)) return store;

@@ -139,10 +139,25 @@ export function shopRoutes({ orders }: { orders: Orders }) {
   async function orderPage(c: C, id: string, extra: { status?: 200 | 402 | 409 | 422; notice?: string; problem?: string; afterSaleErrors?: FieldErrors; afterSaleValues?: { kind?: string; reason?: string } } = {}) {
     const v = viewContext(c);
     const order = await orders.queries.shopperOrder(userId(c), id);
-    return renderPage(c, v.t("orders.number", { number: order.number }), <OrderPage v={v} order={order} cardEnabled={orders.cardPaymentsEnabled} cardTestMode={orders.cardTestMode} {...extra} />, extra.status ?? 200);
+    const cardForm = await orders.cardForm(order).catch((error: Error) => {
+      c.var.log?.warn("card form unavailable", { orderId: order.id, error: error.message });
+      return null;
+    });
+    const page = <OrderPage v={v} order={order} cardEnabled={orders.cardPaymentsEnabled} cardTestMode={orders.cardTestMode} cardForm={cardForm} {...extra} />;
+    return renderPage(c, v.t("orders.number", { number: order.number }), page, extra.status ?? 200);
   }
 
-  app.get("/orders/:id", allow.signedIn(), (c) => orderPage(c, c.req.param("id")));
+  app.get("/orders/:id", allow.signedIn(), async (c) => {
+    // Back from Stripe's card form (its return_url): settle the payment's state before showing the order.
+    const returned = c.req.query("payment_intent");
+    if (returned && /^pi_\w+$/.test(returned)) {
+      const order = await orders.checkout.orderOf(userId(c), c.req.param("id"));
+      const status = await orders.checkReturnedPayment(order, returned);
+      if (status === "failed") return orderPage(c, order.id, { status: 402, problem: viewContext(c).t("orders.error.card_declined") });
+      if (status === "pending") return orderPage(c, order.id, { notice: viewContext(c).t("orders.card_processing") });
+    }
+    return orderPage(c, c.req.param("id"));
+  });
 
   /** Runs a shopper's step on an order and shows the order again, with the conflict in place if it moved on. */
   async function step(c: C, action: () => Promise<unknown>) {

@@ -76,7 +76,7 @@ export function StoreOrderPage(props: { v: ViewContext; order: OrderWithAddress;
   const base = `/merchant/orders/${order.id}`;
   return (
     <article id="store-order" class="card">
-      <h1>{v.t("orders.number", { number: order.number })}</h1>
+      <h1 class="order-title">{v.t("orders.number", { number: order.number })}</h1>
       {problem && <Notice kind="error">{problem}</Notice>}
       <p>
         <StatusBadge v={v} order={order} /> <span class="muted">{v.t("orders.placed", { time: v.formatTime(order.createdAt) })}</span>

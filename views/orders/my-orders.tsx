@@ -70,13 +70,31 @@ export function AfterSaleForm({ v, order, errors = {}, values = {} }: { v: ViewC
   );
 }
 
-export function OrderPage(props: { v: ViewContext; order: OrderWithAddress; cardEnabled: boolean; cardTestMode: boolean; notice?: string; problem?: string; afterSaleErrors?: FieldErrors; afterSaleValues?: { kind?: string; reason?: string } }) {
-  const { v, order, cardEnabled, cardTestMode, notice, problem } = props;
+/**
+ * The card form of Stripe.js (the Payment Element): the card details go from the shopper's browser to
+ * Stripe, never through Broadcart. The only JavaScript on the order page, and only here.
+ */
+function CardForm({ v, order, form }: { v: ViewContext; order: Order; form: { publishableKey: string; clientSecret: string } }) {
+  return (
+    <form id="card-payment" class="card-payment" data-publishable-key={form.publishableKey} data-client-secret={form.clientSecret} data-locale={v.locale === "zh-CN" ? "zh" : "en"} data-return-url={`/orders/${order.id}`}>
+      <div id="payment-element" />
+      <p id="card-payment-error" class="field__error" role="alert" hidden />
+      <button type="submit" class="button button--primary">
+        {v.t("orders.pay_with_card", { total: v.formatMoney(order.total) })}
+      </button>
+      <script src="https://js.stripe.com/v3/" />
+      <script src="/static/stripe-pay.js" defer />
+    </form>
+  );
+}
+
+export function OrderPage(props: { v: ViewContext; order: OrderWithAddress; cardEnabled: boolean; cardTestMode: boolean; cardForm?: { publishableKey: string; clientSecret: string } | null; notice?: string; problem?: string; afterSaleErrors?: FieldErrors; afterSaleValues?: { kind?: string; reason?: string } }) {
+  const { v, order, cardEnabled, cardTestMode, cardForm, notice, problem } = props;
   const openRequest = order.afterSales.find((request) => request.status === "requested" || request.status === "approved");
   const canRequest = !openRequest && ["paid", "shipped", "delivered", "completed"].includes(order.status);
   return (
     <article id="order" class="card">
-      <h1>{v.t("orders.number", { number: order.number })}</h1>
+      <h1 class="order-title">{v.t("orders.number", { number: order.number })}</h1>
       {notice && <Notice kind="success">{notice}</Notice>}
       {problem && <Notice kind="error">{problem}</Notice>}
       <p>
@@ -100,7 +118,8 @@ export function OrderPage(props: { v: ViewContext; order: OrderWithAddress; card
         </p>
       ))}
       <div class="actions">
-        {order.status === "pending_payment" && order.paymentMethod === "card" && cardEnabled && (
+        {order.status === "pending_payment" && order.paymentMethod === "card" && cardForm && <CardForm v={v} order={order} form={cardForm} />}
+        {order.status === "pending_payment" && order.paymentMethod === "card" && cardEnabled && !cardForm && cardTestMode && (
           <>
             <PostButton v={v} action={`/orders/${order.id}/pay`} label={v.t("orders.pay_with_card", { total: v.formatMoney(order.total) })} primary />
             {cardTestMode && <p class="muted small">{v.t("orders.card_test_note")}</p>}

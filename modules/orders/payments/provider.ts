@@ -37,6 +37,8 @@ export interface CardPayments {
   readonly provider: "stripe";
   /** Starts a payment for an order; the same orderId (idempotency) never charges twice. */
   start(input: { orderId: string; orderNumber: string; amount: Money; description: string }): Promise<StartedPayment>;
+  /** Where a payment stands now, asked of the provider (for a shopper returning from the card form). */
+  status(providerRef: string): Promise<"pending" | "succeeded" | "failed">;
   /** Confirms a pending payment with a test or saved payment method (used by tests and the demo checkout). */
   confirm(providerRef: string, paymentMethod: string): Promise<"pending" | "succeeded" | "failed">;
   /** Refunds all or part of a payment; the same refundKey never refunds twice. */

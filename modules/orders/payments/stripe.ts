@@ -136,6 +136,10 @@ export function createStripePayments(options: StripePaymentsOptions): CardPaymen
       return started(intent);
     },
 
+    async status(providerRef) {
+      return confirmationStatus((await stripe.paymentIntents.retrieve(providerRef)).status);
+    },
+
     async confirm(providerRef, paymentMethod) {
       try {
         const intent = await stripe.paymentIntents.confirm(providerRef, { payment_method: paymentMethod });

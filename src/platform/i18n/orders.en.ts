@@ -155,4 +155,5 @@ export const ordersEn = {
   "orders.error.card_declined": "The card payment did not go through. Nothing was charged; try again or choose another way to pay.",
   "merchant.orders.col_order": "Order",
   "merchant.orders.col_status": "Status",
+  "orders.card_processing": "Stripe is still confirming your payment. This page shows it as paid as soon as Stripe tells us.",
 } as const;

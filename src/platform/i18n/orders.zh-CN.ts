@@ -157,4 +157,5 @@ export const ordersZhCN: { readonly [K in keyof typeof ordersEn]: string } = {
   "orders.error.card_declined": "银行卡支付未成功，未扣款。请重试或选择其他支付方式。",
   "merchant.orders.col_order": "订单",
   "merchant.orders.col_status": "状态",
+  "orders.card_processing": "Stripe 正在确认您的付款，确认后本页即显示为已付款。",
 };
