@@ -25,7 +25,7 @@ function eightPmCst(now: Date, days: number): Date {
 export async function seedDemoData(deps: ServiceDeps): Promise<boolean> {
   const now = deps.clock.now();
   const story = storyClock(new Date(now.getTime() - 3 * DAY));
-  const { accounts, catalog, live, orders } = createServices({ ...deps, clock: story.clock });
+  const { accounts, catalog, live, orders, hostVerification } = createServices({ ...deps, clock: story.clock });
   if (await accounts.findByEmail(demoAccounts[0]!.email)) return false;
 
   const users = new Map<string, string>();
@@ -40,6 +40,9 @@ export async function seedDemoData(deps: ServiceDeps): Promise<boolean> {
   await catalog.addStaff(seedActor, store.id, id("staff"), "staff");
   await catalog.addStaff(seedActor, store.id, id("hostLin"), "host");
   await catalog.addStaff(seedActor, store.id, id("hostZhou"), "host");
+  // The demo hosts' real-name verification is approved, so they can go live.
+  await hostVerification.approveForSeed(seedActor, id("hostLin"));
+  await hostVerification.approveForSeed(seedActor, id("hostZhou"));
 
   const productIds: string[] = [];
   for (const product of demoProducts) productIds.push((await catalog.createProduct(seedActor, { ...product, storeId: store.id })).id);

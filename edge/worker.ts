@@ -11,6 +11,7 @@ import { pbkdf2Hasher } from "../src/platform/password.ts";
 import { createServices } from "../src/services.ts";
 import { createSealer } from "../src/platform/sealing.ts";
 import { createR2ImageStore, createStripePayments } from "../modules/orders/index.ts";
+import { createLiveKitGateway } from "../modules/live/index.ts";
 
 export interface Env {
   DATABASE_URL: string;
@@ -20,6 +21,9 @@ export interface Env {
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
   STRIPE_PUBLISHABLE_KEY?: string;
+  LIVEKIT_URL?: string;
+  LIVEKIT_API_KEY?: string;
+  LIVEKIT_API_SECRET?: string;
   DEFAULT_LOCALE?: string;
   TIME_ZONE?: string;
   LOG_LEVEL?: string;
@@ -52,6 +56,10 @@ function appFor(env: Env): EdgeApp {
       cardPublishableKey: config.STRIPE_PUBLISHABLE_KEY,
     },
     images: createR2ImageStore(env.IMAGES),
+    roomGateway:
+      config.LIVEKIT_URL && config.LIVEKIT_API_KEY && config.LIVEKIT_API_SECRET
+        ? createLiveKitGateway({ url: config.LIVEKIT_URL, apiKey: config.LIVEKIT_API_KEY, apiSecret: config.LIVEKIT_API_SECRET })
+        : null,
   });
   const app = createApp({
     services,

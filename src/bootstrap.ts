@@ -18,6 +18,7 @@ import { createServices, type ServiceDeps, type Services } from "./services.ts";
 import { createSealer } from "./platform/sealing.ts";
 import type { CardPayments } from "../modules/orders/index.ts";
 import { createStripePayments } from "../modules/orders/index.ts";
+import { createLiveKitGateway, type RoomGateway } from "../modules/live/index.ts";
 // Bun/Node only (node:fs), so not part of the module's runtime-neutral index.
 import { createFolderImageStore } from "../modules/orders/images/folder.ts";
 import { copyVendorAssets, staticDir } from "./vendor-assets.ts";
@@ -40,6 +41,8 @@ export interface BootstrapOptions {
   dataKeyFile?: string;
   /** Card payments other than the configured Stripe account (tests point them at stripe-mock). */
   cardPayments?: CardPayments | null;
+  /** A LiveKit server other than the configured one (npm start's local server, tests' server). */
+  roomGateway?: RoomGateway | null;
 }
 
 export async function bootstrap(config: Config, options: BootstrapOptions = {}): Promise<Runtime> {
@@ -61,6 +64,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     },
     log: logger,
     images: createFolderImageStore(config.IMAGES_DIR ?? imagesBesideDatabase(config.DATABASE_URL)),
+    roomGateway: options.roomGateway !== undefined ? options.roomGateway : liveKitFromConfig(config),
   };
   const services = createServices(deps);
   const seeded = config.DEMO_DATA === "auto" ? await seedDemoData(deps) : false;
@@ -78,6 +82,11 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     },
   });
   return { app, services, database, logger, seeded };
+}
+
+function liveKitFromConfig(config: Config): RoomGateway | null {
+  if (!config.LIVEKIT_URL || !config.LIVEKIT_API_KEY || !config.LIVEKIT_API_SECRET) return null;
+  return createLiveKitGateway({ url: config.LIVEKIT_URL, apiKey: config.LIVEKIT_API_KEY, apiSecret: config.LIVEKIT_API_SECRET });
 }
 
 function stripeFromConfig(config: Config, clock: Clock): CardPayments | null {

@@ -59,6 +59,9 @@ const configSchema = v.object({
     ),
     "Asia/Shanghai",
   ),
+  LIVEKIT_URL: v.optional(v.pipe(v.string(), v.regex(/^(wss?|https?):\/\//, "must be a ws://, wss://, http:// or https:// URL"))),
+  LIVEKIT_API_KEY: v.optional(v.pipe(v.string(), v.nonEmpty("must not be empty"))),
+  LIVEKIT_API_SECRET: v.optional(v.pipe(v.string(), v.minLength(6, "must be at least 6 characters"))),
   IMAGES_DIR: v.optional(v.pipe(v.string(), v.nonEmpty("must not be empty"))),
   LOG_LEVEL: v.optional(v.picklist(["debug", "info", "warn", "error", "silent"], "must be debug, info, warn, error or silent"), "info"),
 });
@@ -78,6 +81,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     }
     if (!!output.STRIPE_SECRET_KEY !== !!output.STRIPE_WEBHOOK_SECRET) {
       throw new ConfigError("config: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together");
+    }
+    if (output.LIVEKIT_URL && (!output.LIVEKIT_API_KEY || !output.LIVEKIT_API_SECRET)) {
+      throw new ConfigError("config: LIVEKIT_API_KEY and LIVEKIT_API_SECRET must be set with LIVEKIT_URL");
     }
     if (/^(sk|rk)_live_/.test(output.STRIPE_SECRET_KEY ?? "") && !output.STRIPE_PUBLISHABLE_KEY) {
       throw new ConfigError("config: STRIPE_PUBLISHABLE_KEY must be set with a live STRIPE_SECRET_KEY (shoppers enter their card through Stripe.js)");

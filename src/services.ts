@@ -1,8 +1,8 @@
 // Builds every service from the runtime's dependencies, wiring modules through each other's services.
 import type { Database } from "../db/database.ts";
-import { createAuditTrail } from "../modules/compliance/index.ts";
+import { createAuditTrail, createHostVerification, findBannedTerms, HostNotVerified } from "../modules/compliance/index.ts";
 import { createCatalog, createOrders, type CardPayments, type ImageStore, type OrderSettings } from "../modules/orders/index.ts";
-import { createLive } from "../modules/live/index.ts";
+import { createLive, createRoomFeed, createRooms, createShowcase, type RoomGateway } from "../modules/live/index.ts";
 import { createAccounts } from "./accounts/service.ts";
 import type { Clock } from "./platform/clock.ts";
 import type { Logger } from "./platform/logging.ts";
@@ -20,15 +20,34 @@ export interface ServiceDeps {
   log?: Logger;
   /** Where product photos' bytes live: a folder on Bun, an R2 bucket on Workers. */
   images: ImageStore;
+  /** The LiveKit server's rooms, tokens and data packets; null where none is configured. */
+  roomGateway: RoomGateway | null;
 }
 
-export function createServices({ database, clock, passwords, sealer, cardPayments, orderSettings, log, images }: ServiceDeps) {
+export function createServices({ database, clock, passwords, sealer, cardPayments, orderSettings, log, images, roomGateway }: ServiceDeps) {
   const audit = createAuditTrail({ database, clock });
+  const hostVerification = createHostVerification({ database, audit, clock, sealer });
   const accounts = createAccounts({ database, audit, clock, passwords });
   const catalog = createCatalog({ database, audit, clock, images });
   const live = createLive({ database, audit, clock, catalog, hostNames: (ids) => accounts.displayNames(ids) });
-  const orders = createOrders({ database, audit, clock, catalog, sealer, cardPayments, settings: orderSettings, log });
-  return { audit, accounts, catalog, live, orders };
+  const liveSessionStore = (id: string) => live.getSession(id).then((session) => session.store.id, () => null);
+  const orders = createOrders({ database, audit, clock, catalog, sealer, cardPayments, settings: orderSettings, log, liveSessionStore, onOrderPlaced: (order) => liveRoom.orderPlaced(order) });
+  const displayName = async (userId: string) => (await accounts.displayNames([userId])).get(userId) ?? "—";
+  const rooms = createRooms({
+    database,
+    audit,
+    clock,
+    live,
+    gateway: roomGateway,
+    bannedTerms: (text) => [...new Set(findBannedTerms(text).map((match) => match.term))],
+    hostApproved: (userId) => hostVerification.isApproved(userId),
+    hostNotVerified: () => new HostNotVerified(),
+    displayName,
+  });
+  const runningSales = async (sessionId: string) => (await orders.flashSales.active(sessionId)).map((sale) => ({ ...sale, priceFen: sale.price.amount }));
+  const showcase = createShowcase({ catalog, runningSales });
+  const liveRoom = createRoomFeed({ rooms, showcase, figures: (sessionId) => orders.queries.liveFigures(sessionId), currencyOf: async (sessionId) => (await live.getSession(sessionId)).store.currency, displayName });
+  return { audit, hostVerification, accounts, catalog, live, orders, rooms, showcase, liveRoom, roomGateway };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -6,7 +6,11 @@ import { fileURLToPath } from "node:url";
 
 export const staticDir = fileURLToPath(new URL("../static", import.meta.url));
 
-const vendorFiles: { from: string; to: string }[] = [{ from: "htmx.org/dist/htmx.min.js", to: "htmx.min.js" }];
+const vendorFiles: { from: string; to: string }[] = [
+  { from: "htmx.org/dist/htmx.min.js", to: "htmx.min.js" },
+  // The UMD build (the package's "require" export), loaded only on the studio and watch pages.
+  { from: "livekit-client", to: "livekit-client.umd.js" },
+];
 
 export function copyVendorAssets(): void {
   const require = createRequire(import.meta.url);

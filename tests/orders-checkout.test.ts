@@ -1,9 +1,8 @@
 // Checkout through the real app: one stock under a crowd, idempotent submits, race-safe coupons,
 // expiry that returns units once, and server-side prices whatever the browser sends.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { pbkdf2Hasher } from "../src/platform/password.ts";
 import { checkoutFields, demoStoreId, newShopper, orderIdFrom, scalar, skuStock, testProduct } from "./fixtures/commerce.ts";
-import { startTestApp, type TestApp } from "./fixtures/test-app.ts";
+import { fastTestPasswords, startTestApp, type TestApp } from "./fixtures/test-app.ts";
 
 /** A clock the test moves forward, to reach an order's payment deadline without waiting. */
 function testClock() {
@@ -15,7 +14,7 @@ const clock = testClock();
 let app: TestApp;
 
 beforeAll(async () => {
-  app = await startTestApp({ passwords: pbkdf2Hasher(1_000), clock });
+  app = await startTestApp({ passwords: fastTestPasswords(), clock });
 }, 60_000);
 afterAll(() => app.close());
 

@@ -22,3 +22,15 @@ export const auditHead = sqliteTable("audit_head", {
   seq: integer("seq").notNull(),
   hash: text("hash").notNull(),
 });
+
+/** Hosts' real-name verification: only an approved host may go live. Officers review it (compliance pages). */
+export const hostVerifications = sqliteTable("host_verifications", {
+  userId: text("user_id").primaryKey(),
+  status: text("status", { enum: ["pending", "approved", "rejected"] }).notNull(),
+  /** The legal name as submitted, sealed at rest (personal data). */
+  realNameSealed: text("real_name_sealed"),
+  reviewedBy: text("reviewed_by"),
+  reviewedAt: integer("reviewed_at", { mode: "timestamp_ms" }),
+  note: text("note"),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});

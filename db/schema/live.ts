@@ -13,6 +13,15 @@ export const liveSessions = sqliteTable(
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     endedAt: integer("ended_at", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    /** The product the host has pinned in the room now, if any. */
+    pinnedProductId: text("pinned_product_id"),
+    likes: integer("likes").notNull().default(0),
+    /** Participants other than the host, as LiveKit's webhooks last reported them. */
+    viewersNow: integer("viewers_now").notNull().default(0),
+    peakViewers: integer("peak_viewers").notNull().default(0),
+    /** When LiveKit confirmed the room started and finished (webhooks), beside the host's own clicks. */
+    roomStartedAt: integer("room_started_at", { mode: "timestamp_ms" }),
+    roomFinishedAt: integer("room_finished_at", { mode: "timestamp_ms" }),
   },
   (t) => [index("live_sessions_status_idx").on(t.status, t.scheduledAt)],
 );
@@ -26,3 +35,39 @@ export const liveSessionProducts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.sessionId, t.productId] })],
 );
+
+/** Chat messages as posted: sent to the room, or refused with the reason (kept for the compliance officers). */
+export const liveChatMessages = sqliteTable(
+  "live_chat_messages",
+  {
+    id: text("id").primaryKey(),
+    sessionId: text("session_id").notNull().references(() => liveSessions.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    body: text("body").notNull(),
+    status: text("status", { enum: ["sent", "refused"] }).notNull(),
+    /** The banned terms a refused message contained, as JSON. */
+    refusedTerms: text("refused_terms"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("live_chat_session_idx").on(t.sessionId, t.createdAt), index("live_chat_user_idx").on(t.userId, t.createdAt)],
+);
+
+/** Viewers the host removed: they cannot rejoin the room or post. */
+export const liveRemovedViewers = sqliteTable(
+  "live_removed_viewers",
+  {
+    sessionId: text("session_id").notNull().references(() => liveSessions.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    removedBy: text("removed_by").notNull(),
+    removedAt: integer("removed_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.userId] })],
+);
+
+/** LiveKit webhook events already applied, so a redelivered event changes nothing. */
+export const liveWebhookEvents = sqliteTable("live_webhook_events", {
+  eventId: text("event_id").primaryKey(),
+  type: text("type").notNull(),
+  roomName: text("room_name"),
+  receivedAt: integer("received_at", { mode: "timestamp_ms" }).notNull(),
+});

@@ -76,6 +76,8 @@ export const orderItems = sqliteTable(
     quantity: integer("quantity").notNull(),
     /** This line's share of the order's discount (see modules/orders/pricing.ts for the rounding rule). */
     discountFen: integer("discount_fen").notNull(),
+    /** The flash sale whose price this line was sold at, if any. */
+    flashSaleId: text("flash_sale_id"),
   },
   (t) => [primaryKey({ columns: [t.orderId, t.skuId] }), check("order_items_quantity_positive", sql`${t.quantity} > 0`)],
 );
@@ -186,4 +188,31 @@ export const webhookEvents = sqliteTable(
     receivedAt: timestamp("received_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.provider, t.eventId] })],
+);
+
+/**
+ * A flash sale in a live session: `units` of one SKU at `priceFen` until `endsAt`. The units are a
+ * cap on top of the SKU's one stock; `sold` rises by a conditional update in the order's transaction.
+ */
+export const flashSales = sqliteTable(
+  "flash_sales",
+  {
+    id: text("id").primaryKey(),
+    storeId: text("store_id").notNull().references(() => stores.id),
+    liveSessionId: text("live_session_id").notNull(),
+    skuId: text("sku_id").notNull().references(() => skus.id),
+    priceFen: integer("price_fen").notNull(),
+    units: integer("units").notNull(),
+    sold: integer("sold").notNull(),
+    startsAt: timestamp("starts_at").notNull(),
+    endsAt: timestamp("ends_at").notNull(),
+    /** Set when the host stops the sale early. */
+    stoppedAt: timestamp("stopped_at"),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    index("flash_sales_session_idx").on(t.liveSessionId, t.skuId, t.endsAt),
+    check("flash_sales_units", sql`${t.sold} >= 0 AND ${t.sold} <= ${t.units} AND ${t.priceFen} >= 0`),
+  ],
 );

@@ -6,7 +6,8 @@ import { liveSessionProducts, liveSessions } from "../../db/schema/live.ts";
 import type { Actor, AuditTrail } from "../compliance/index.ts";
 import type { Catalog, Store } from "../orders/index.ts";
 import type { Clock } from "../../src/platform/clock.ts";
-import { DomainError, NotFound } from "../../src/platform/errors.ts";
+import { NotFound } from "../../src/platform/errors.ts";
+import { InvalidTransition } from "./errors.ts";
 import { newId } from "../../src/platform/ids.ts";
 
 export type LiveStatus = (typeof liveSessions.$inferSelect)["status"];
@@ -29,11 +30,7 @@ export interface SessionBoard {
   finished: LiveSession[];
 }
 
-export class InvalidTransition extends DomainError {
-  constructor() {
-    super(409, "invalid_live_transition", "error.bad_request");
-  }
-}
+export { InvalidTransition };
 
 export interface Live {
   scheduleSession(actor: Actor, input: { storeId: string; hostId: string; title: string; scheduledAt: Date; productIds: string[] }): Promise<LiveSession>;

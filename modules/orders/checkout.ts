@@ -1,8 +1,10 @@
 // Placing an order: one write transaction that prices every line from the catalog (never from the
-// client), applies the coupon, takes the units from the one stock and writes the order. The
+// client), applies the coupon, takes the units from the one stock and writes the order. In a live
+// room, a SKU with a running flash sale in that session is priced at the sale price and also takes
+// units from the sale (refused when they are gone: never silently at the regular price). The
 // idempotency key makes a repeated submit (double tap, retry after a timeout) return the first order.
 import { and, eq, inArray } from "drizzle-orm";
-import type { Database } from "../../db/database.ts";
+import type { Database, Queryable } from "../../db/database.ts";
 import { isUniqueViolation } from "../../db/constraints.ts";
 import { cartItems, orderItems, orders, payments } from "../../db/schema/orders-checkout.ts";
 import { products, skus } from "../../db/schema/orders.ts";
@@ -14,6 +16,7 @@ import type { Logger } from "../../src/platform/logging.ts";
 import type { Money } from "../../src/platform/money.ts";
 import type { Sealer } from "../../src/platform/sealing.ts";
 import { couponTerms as couponTermsOf, type Coupons } from "./coupons.ts";
+import { runningFlashSales, takeFlashSaleUnits } from "./flash-sales.ts";
 import { CouponRefused, OrderNotFound, OrderStateConflict, PaymentUnavailable, ProductUnavailable } from "./errors.ts";
 import { loadOrders, type Address, type Order } from "./order-records.ts";
 import type { CardPayments, StartedPayment } from "./payments/provider.ts";
@@ -61,6 +64,8 @@ export interface CheckoutDeps {
   cardPayments: CardPayments | null;
   settings: OrderSettings;
   log?: Logger;
+  /** Told of every new order after it committed (live rooms show it); its failures never fail the order. */
+  onPlaced?: (order: Order) => Promise<void>;
 }
 
 /** "BC2611260482913377": BC, the UTC date, ten random digits. */
@@ -86,15 +91,25 @@ export function createCheckout(deps: CheckoutDeps) {
     return (await loadOrders(db, rows))[0] ?? null;
   }
 
+  /** The running flash sales of the order's SKUs, for an order placed in a live room. */
+  function flashSalesFor(q: Queryable, input: Pick<CheckoutInput, "channel" | "liveSessionId">, skuIds: string[], now: Date) {
+    return input.channel === "live" && input.liveSessionId ? runningFlashSales(q, input.liveSessionId, skuIds, now) : Promise.resolve(new Map<string, { id: string; priceFen: number }>());
+  }
+
   /** The price the checkout page shows before the order is placed; placing it prices everything again. */
   async function quote(input: Pick<CheckoutInput, "userId" | "lines" | "couponCode" | "channel" | "liveSessionId">): Promise<Quote> {
     const lines = mergeLines(input.lines);
     if (lines.length === 0) throw new BadRequest("no_lines");
-    const found = await db.select({ sku: skus, product: products }).from(skus).innerJoin(products, eq(products.id, skus.productId)).where(inArray(skus.id, lines.map((l) => l.skuId)));
+    const skuIds = lines.map((l) => l.skuId);
+    const [found, sales] = await Promise.all([
+      db.select({ sku: skus, product: products }).from(skus).innerJoin(products, eq(products.id, skus.productId)).where(inArray(skus.id, skuIds)),
+      flashSalesFor(db, input, skuIds, clock.now()),
+    ]);
     const priced = lines.map((line) => {
       const row = found.find((r) => r.sku.id === line.skuId);
       if (!row || row.product.status !== "published") throw new ProductUnavailable();
-      return { ...line, productId: row.product.id, unitPriceFen: row.sku.priceFen, currency: row.sku.currency, storeId: row.product.storeId };
+      const sale = sales.get(line.skuId);
+      return { ...line, productId: row.product.id, unitPriceFen: sale?.priceFen ?? row.sku.priceFen, flashSaleId: sale?.id ?? null, currency: row.sku.currency, storeId: row.product.storeId };
     });
     const currency = priced[0]!.currency;
     let couponRefusal: CouponRefused | null = null;
@@ -128,15 +143,14 @@ export function createCheckout(deps: CheckoutDeps) {
     const actor = { type: "user" as const, id: input.userId };
     try {
       await database.write(async (tx) => {
-        const found = await tx
-          .select({ sku: skus, product: products })
-          .from(skus)
-          .innerJoin(products, eq(products.id, skus.productId))
-          .where(inArray(skus.id, lines.map((line) => line.skuId)));
+        const skuIds = lines.map((line) => line.skuId);
+        const found = await tx.select({ sku: skus, product: products }).from(skus).innerJoin(products, eq(products.id, skus.productId)).where(inArray(skus.id, skuIds));
+        const sales = await flashSalesFor(tx, input, skuIds, now);
         const priced = lines.map((line) => {
           const row = found.find((r) => r.sku.id === line.skuId);
           if (!row || row.product.status !== "published") throw new ProductUnavailable();
-          return { ...line, sku: row.sku, product: row.product, productId: row.product.id, unitPriceFen: row.sku.priceFen };
+          const sale = sales.get(line.skuId);
+          return { ...line, sku: row.sku, product: row.product, productId: row.product.id, unitPriceFen: sale?.priceFen ?? row.sku.priceFen, flashSaleId: sale?.id ?? null };
         });
         const storeId = priced[0]!.product.storeId;
         const currency = priced[0]!.sku.currency;
@@ -148,6 +162,7 @@ export function createCheckout(deps: CheckoutDeps) {
         const price = priceOrder(priced, coupon ? couponTermsOf(coupon.coupon) : null);
         if (price.couponRefusal) throw new CouponRefused(price.couponRefusal);
 
+        for (const line of priced) if (line.flashSaleId) await takeFlashSaleUnits(tx, line.flashSaleId, line.quantity, now);
         for (const line of priced) await takeStock(tx, { skuId: line.skuId, quantity: line.quantity, orderId: id, actorId: input.userId }, now);
         await tx.insert(orders).values({
           id,
@@ -182,6 +197,7 @@ export function createCheckout(deps: CheckoutDeps) {
             unitPriceFen: line.unitPriceFen,
             quantity: line.quantity,
             discountFen: price.lineDiscountsFen[i]!,
+            flashSaleId: line.flashSaleId,
           })),
         );
         if (coupon) await coupons.useClaim(tx, coupon.claimId, id, now);
@@ -190,7 +206,7 @@ export function createCheckout(deps: CheckoutDeps) {
           actor,
           action: "order.placed",
           subject: `order:${id}`,
-          data: { channel: input.channel, liveSessionId: input.liveSessionId, paymentMethod: input.paymentMethod, totalFen: price.totalFen, discountFen: price.discountFen, couponClaimId: coupon?.claimId ?? null, lines: lines.map(({ skuId, quantity }) => ({ skuId, quantity })) },
+          data: { channel: input.channel, liveSessionId: input.liveSessionId, paymentMethod: input.paymentMethod, totalFen: price.totalFen, discountFen: price.discountFen, couponClaimId: coupon?.claimId ?? null, lines: priced.map(({ skuId, quantity, flashSaleId }) => (flashSaleId ? { skuId, quantity, flashSaleId } : { skuId, quantity })) },
         });
       });
     } catch (error) {
@@ -207,7 +223,9 @@ export function createCheckout(deps: CheckoutDeps) {
       const placed = (await byKey(input.userId, input.idempotencyKey))!;
       await startCardPayment(placed).catch((error: Error) => deps.log?.warn("card payment not started", { orderId: id, error: error.message }));
     }
-    return (await byKey(input.userId, input.idempotencyKey))!;
+    const order = (await byKey(input.userId, input.idempotencyKey))!;
+    await deps.onPlaced?.(order).catch((error: Error) => deps.log?.warn("order listener failed", { orderId: id, error: error.message }));
+    return order;
   }
 
   /** Starts (or finds) the card payment of an unpaid order. */

@@ -52,3 +52,19 @@ export class NoStore extends DomainError {
     super(409, "no_store", "merchant.no_store");
   }
 }
+
+/** The live room's flash sale has fewer units left than the order asks for (or ended meanwhile). */
+export class FlashSaleSoldOut extends DomainError {
+  constructor(readonly saleId: string) {
+    super(409, "flash_sale_sold_out", "orders.error.flash_sale_sold_out");
+  }
+}
+
+export type FlashSaleRefusalReason = "bad_price" | "bad_units" | "bad_duration" | "wrong_store" | "wrong_session" | "unpublished" | "price_above_regular" | "units_above_stock" | "already_running" | "not_running";
+
+/** A flash sale that cannot be started or stopped as asked. */
+export class FlashSaleRefused extends DomainError {
+  constructor(readonly reason: FlashSaleRefusalReason) {
+    super(reason === "already_running" || reason === "not_running" ? 409 : 422, `flash_sale_${reason}`, `flash_sales.refused.${reason}`);
+  }
+}

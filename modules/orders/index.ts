@@ -1,5 +1,5 @@
 // The orders module's public surface: the catalog (stores, products, SKUs, stock, photos), the orders
-// service (cart, coupons, checkout, lifecycle, after-sales), the payment provider contract, its pages.
+// service (cart, coupons, flash sales, checkout, lifecycle, after-sales), the payment provider contract, its pages.
 // Runtime-neutral: the Bun-only photo folder store is imported from images/folder.ts where it is used.
 export { createCatalog, type Catalog, type NewProduct, type Product, type ProductSummary, type Sku, type Store } from "./catalog.ts";
 export { catalogLimits, type ProductImage, type StockMovement, type StoreProductRow } from "./catalog.ts";
@@ -18,3 +18,5 @@ export { LIMITS as orderLimits } from "./pricing.ts";
 export type { Quote } from "./checkout.ts";
 export { couponValue } from "./coupons.ts";
 export type { StoreOrderFilter } from "./order-queries.ts";
+export type { FlashSale, FlashSales, FlashSaleStatus, NewFlashSale } from "./flash-sales.ts";
+export { FlashSaleRefused, FlashSaleSoldOut } from "./errors.ts";

@@ -14,6 +14,7 @@ import { OrderNotFound, OrderStateConflict } from "./errors.ts";
 import { isStoreStaff, type OrderRow, type OrderStatus } from "./order-records.ts";
 import type { CardPayments, PaymentEvent } from "./payments/provider.ts";
 import { returnStock } from "./stock.ts";
+import { releaseFlashSaleUnits } from "./flash-sales.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const AUTO_COMPLETE_AFTER_DELIVERY_MS = 7 * DAY_MS;
@@ -48,6 +49,7 @@ export function createLifecycle({ database, audit, clock, coupons, cardPayments,
     const items = await tx.select().from(orderItems).where(eq(orderItems.orderId, order.id));
     for (const item of items) await returnStock(tx, { skuId: item.skuId, quantity: item.quantity, orderId: order.id, actorId }, now, "release");
     await coupons.releaseClaim(tx, order.id);
+    await releaseFlashSaleUnits(tx, order.id);
   }
 
   /** Merchant actions: the actor must be staff (owner or staff) of the order's store. */

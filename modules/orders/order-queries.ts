@@ -1,6 +1,6 @@
 // The order lists and details shoppers and merchant staff see. Addresses are opened only here, for
 // the order's own shopper and for staff of its store.
-import { and, desc, eq, exists, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, count, countDistinct, desc, eq, exists, inArray, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/database.ts";
 import { afterSales, orderItems, orders } from "../../db/schema/orders-checkout.ts";
@@ -53,6 +53,17 @@ export function createOrderQueries({ database, sealer }: { database: Database; s
         conditions.push(or(contains(orders.number, search), exists(matchingItem))!);
       }
       return loadOrders(db, await db.select().from(orders).where(and(...conditions)).orderBy(desc(orders.createdAt)).limit(limit));
+    },
+
+    /** A live session's sales so far: orders not cancelled or expired, their total, distinct buyers, products sold. */
+    async liveFigures(liveSessionId: string): Promise<{ orders: number; gmvFen: number; buyers: number; productIds: string[] }> {
+      const counted = and(eq(orders.liveSessionId, liveSessionId), notInArray(orders.status, ["cancelled", "expired"]));
+      const [totals] = await db
+        .select({ orders: count(), gmvFen: sql<number>`coalesce(sum(${orders.totalFen}), 0)`, buyers: countDistinct(orders.userId) })
+        .from(orders)
+        .where(counted);
+      const sold = await db.selectDistinct({ productId: orderItems.productId }).from(orderItems).innerJoin(orders, eq(orders.id, orderItems.orderId)).where(counted);
+      return { orders: totals!.orders, gmvFen: Number(totals!.gmvFen), buyers: totals!.buyers, productIds: sold.map((row) => row.productId) };
     },
 
     async storeOrder(staffId: string, orderId: string): Promise<OrderWithAddress> {

@@ -1,4 +1,4 @@
-// The orders service: cart, coupons, checkout, the order lifecycle, after-sales and order queries,
+// The orders service: cart, coupons, flash sales, checkout, the order lifecycle, after-sales and order queries,
 // built together because they share the database, the audit trail and the payment provider.
 import type { Database } from "../../db/database.ts";
 import type { AuditTrail } from "../compliance/index.ts";
@@ -10,6 +10,7 @@ import { createCart } from "./cart.ts";
 import type { Catalog } from "./catalog.ts";
 import { createCheckout, type OrderSettings } from "./checkout.ts";
 import { createCoupons } from "./coupons.ts";
+import { createFlashSales } from "./flash-sales.ts";
 import { createLifecycle } from "./lifecycle.ts";
 import { createOrderQueries } from "./order-queries.ts";
 import { isStoreStaff } from "./order-records.ts";
@@ -26,16 +27,22 @@ export interface OrdersDeps {
   cardPayments: CardPayments | null;
   settings: OrderSettings;
   log?: Logger;
+  /** The store a live session belongs to (from the live module): flash sales start only in the store's own sessions. */
+  liveSessionStore?: (liveSessionId: string) => Promise<string | null>;
+  /** Told of every new order once it committed. */
+  onOrderPlaced?: (order: Order) => Promise<void>;
 }
 
 export function createOrders(deps: OrdersDeps) {
   const { database, audit, clock, catalog, sealer, cardPayments, log } = deps;
   const coupons = createCoupons({ database, audit, clock, currencyOf: async (storeId) => (await catalog.getStore(storeId)).currency });
   const lifecycle = createLifecycle({ database, audit, clock, coupons, cardPayments, log });
-  const checkout = createCheckout({ ...deps, coupons });
+  const checkout = createCheckout({ ...deps, coupons, onPlaced: deps.onOrderPlaced });
   return {
     cart: createCart({ database, clock }),
     coupons,
+    /** Live-room flash sales: started and stopped by the store's owner, staff or hosts; checkout prices and counts them. */
+    flashSales: createFlashSales({ database, audit, clock, liveSessionStore: deps.liveSessionStore }),
     checkout,
     lifecycle,
     afterSales: createAfterSales({ database, audit, clock, cardPayments }),

@@ -33,6 +33,18 @@ describe("pricing", () => {
     expect(priceOrder([line("a", 10000, 1)], amountOff(2000, 0, ["b"])).couponRefusal).toBe("no_eligible_items");
   });
 
+  it("leaves flash-sale lines out of every coupon: no share of the discount, no part of the threshold", () => {
+    const flash = { ...line("a", 5000, 2), flashSaleId: "fls_1" };
+    // Only the ¥80 regular line counts towards the ¥100 threshold, so the coupon is refused.
+    expect(priceOrder([flash, line("b", 8000, 1)], amountOff(1000, 10000)).couponRefusal).toBe("below_min_spend");
+    // A percent coupon on a mixed order: 10 % of the regular line only, all of it on that line.
+    const mixed = priceOrder([flash, line("b", 8000, 1)], percentOff(10));
+    expect(mixed).toMatchObject({ subtotalFen: 18000, discountFen: 800, totalFen: 17200, lineDiscountsFen: [0, 800], couponRefusal: null });
+    // A product coupon for the flash-sale product itself does not apply either.
+    expect(priceOrder([flash], amountOff(500, 0, ["a"]))).toMatchObject({ discountFen: 0, totalFen: 10000, couponRefusal: "no_eligible_items" });
+    expect(priceOrder([flash], null)).toMatchObject({ subtotalFen: 10000, totalFen: 10000, couponRefusal: null });
+  });
+
   it("shares a discount by largest remainder so the lines add up exactly", () => {
     expect(allocate(100, [1, 1, 1])).toEqual([34, 33, 33]);
     expect(allocate(10, [0, 5, 5])).toEqual([0, 5, 5]);

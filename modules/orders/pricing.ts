@@ -7,12 +7,20 @@
 //   largest-remainder method: each line first gets its share rounded down, then the fen left over go
 //   one each to the lines with the largest remainders (earlier lines first on a tie). The line shares
 //   add up to the discount exactly, and a refund of one line gives back exactly what that line paid.
+//
+// Flash sales and coupons do not stack: a line sold at a live room's flash-sale price is already
+// discounted, so no coupon (store, product or live-session scope) takes anything off it. It is left
+// out of the coupon's eligible amount, so it counts neither towards a 满减 threshold nor towards a
+// percent discount, and gets no share of the discount. An order of flash-sale lines only refuses a
+// coupon as "no_eligible_items"; the other lines of a mixed order still get it as usual.
 
 export interface PricedLine {
   skuId: string;
   productId: string;
   unitPriceFen: number;
   quantity: number;
+  /** Set when the line is priced by a flash sale: then no coupon applies to it. */
+  flashSaleId?: string | null;
 }
 
 export interface CouponTerms {
@@ -41,6 +49,12 @@ export const LIMITS = { maxQuantity: 999, maxLines: 50, maxUnitPriceFen: 100_000
 
 export function lineAmount(line: PricedLine): number {
   return line.unitPriceFen * line.quantity;
+}
+
+/** Whether a coupon may take something off this line (flash-sale lines: never). */
+export function couponApplies(coupon: CouponTerms, line: PricedLine): boolean {
+  if (line.flashSaleId) return false;
+  return coupon.productIds === null || coupon.productIds.includes(line.productId);
 }
 
 export function couponDiscount(coupon: CouponTerms, eligibleFen: number): number {
@@ -79,7 +93,7 @@ export function priceOrder(lines: readonly PricedLine[], coupon: CouponTerms | n
   let lineDiscountsFen = lines.map(() => 0);
   let couponRefusal: OrderPrice["couponRefusal"] = null;
   if (coupon) {
-    const eligible = amounts.map((amount, i) => (coupon.productIds === null || coupon.productIds.includes(lines[i]!.productId) ? amount : 0));
+    const eligible = amounts.map((amount, i) => (couponApplies(coupon, lines[i]!) ? amount : 0));
     const eligibleFen = eligible.reduce((a, b) => a + b, 0);
     if (eligibleFen === 0) couponRefusal = "no_eligible_items";
     else if (eligibleFen < coupon.minSpendFen) couponRefusal = "below_min_spend";

@@ -11,7 +11,7 @@ import { CheckoutPage, QuotePanel, type CheckoutValues } from "../../views/order
 import { MyOrdersPage, OrderPage } from "../../views/orders/my-orders.tsx";
 import type { CartLine } from "./cart.ts";
 import { AfterSaleOpen } from "./after-sales.ts";
-import { CouponRefused, OrderStateConflict, OutOfStock, PaymentUnavailable, ProductUnavailable } from "./errors.ts";
+import { CouponRefused, FlashSaleSoldOut, OrderStateConflict, OutOfStock, PaymentUnavailable, ProductUnavailable } from "./errors.ts";
 import type { Orders } from "./orders.ts";
 import { LIMITS } from "./pricing.ts";
 import { addToCartForm, afterSaleForm, cartQuantityForm, checkoutForm } from "./validation.ts";
@@ -126,7 +126,7 @@ export function shopRoutes({ orders }: { orders: Orders }) {
       return redirectAfterPost(c, `/orders/${order.id}`);
     } catch (error) {
       if (error instanceof CouponRefused) return checkoutPage(c, values, 422, { couponCode: error.messageKey });
-      if (error instanceof OutOfStock || error instanceof ProductUnavailable || error instanceof PaymentUnavailable) return checkoutPage(c, values, 409, undefined, v.t(error.messageKey));
+      if (error instanceof OutOfStock || error instanceof FlashSaleSoldOut || error instanceof ProductUnavailable || error instanceof PaymentUnavailable) return checkoutPage(c, values, 409, undefined, v.t(error.messageKey));
       throw error;
     }
   });

@@ -14,11 +14,25 @@ function SessionCard({ v, session }: { v: ViewContext; session: LiveSession }) {
   return (
     <li class={`session-card session-card--${session.status}`}>
       {session.status === "live" && <span class="badge badge--live">{v.t("live.badge_live")}</span>}
-      <h3>{session.title}</h3>
+      <h3>
+        <a href={`/live/${session.id}`}>{session.title}</a>
+      </h3>
       <p>{v.t("live.hosted_by", { host: session.host.name, store: v.pick(session.store.nameZh, session.store.nameEn) })}</p>
       <p class="muted">
         {when} · {v.t("live.products_count", { count: session.productIds.length })}
       </p>
+      {v.user?.id === session.host.id && session.status !== "ended" && (
+        <p>
+          <a class="button button--fit" href={`/studio/${session.id}`}>
+            {v.t("live.studio")}
+          </a>
+        </p>
+      )}
+      {v.user?.id === session.host.id && session.status === "ended" && (
+        <p>
+          <a href={`/live/${session.id}/summary`}>{v.t("live.figures")}</a>
+        </p>
+      )}
     </li>
   );
 }

@@ -1,5 +1,6 @@
 // English UI strings. zh-CN.ts must define every key this file defines.
 import { ordersEn } from "./orders.en.ts";
+import { liveEn } from "./live.en.ts";
 export const en = {
   "app.name": "Broadcart",
   "app.tagline": "Live shopping from your own store",
@@ -208,4 +209,5 @@ export const en = {
   "error.internal": "Something went wrong on our side. Reference: {requestId}",
   "error.back_home": "Back to the home page",
   ...ordersEn,
+  ...liveEn,
 } as const;

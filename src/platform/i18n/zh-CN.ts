@@ -1,6 +1,7 @@
 // 简体中文界面文案。
 import type { Messages } from "../i18n.ts";
 import { ordersZhCN } from "./orders.zh-CN.ts";
+import { liveZhCN } from "./live.zh-CN.ts";
 
 export const zhCN: Messages = {
   "app.name": "Broadcart 播购",
@@ -210,4 +211,5 @@ export const zhCN: Messages = {
   "error.internal": "服务器出错了。参考编号：{requestId}",
   "error.back_home": "返回首页",
   ...ordersZhCN,
+  ...liveZhCN,
 };

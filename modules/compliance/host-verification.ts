@@ -1,0 +1,151 @@
+// Hosts' real-name verification: a host submits their legal name (sealed at rest), an officer
+// approves or rejects it, and only an approved host may go live. Owns the host_verifications table
+// of db/schema/compliance.ts. Every change is audited in the same transaction; the name never
+// enters the audit trail.
+import { and, eq } from "drizzle-orm";
+import type { Database, Queryable } from "../../db/database.ts";
+import { hostVerifications } from "../../db/schema/compliance.ts";
+import type { Clock } from "../../src/platform/clock.ts";
+import { BadRequest, DomainError, Forbidden, NotFound } from "../../src/platform/errors.ts";
+import type { Sealer } from "../../src/platform/sealing.ts";
+import type { Actor, AuditTrail } from "./audit.ts";
+
+export type VerificationStatus = "none" | "pending" | "approved" | "rejected";
+export type ReviewDecision = "approved" | "rejected";
+
+/** Thrown by the live module when a host whose real name is not approved tries to go live. */
+export class HostNotVerified extends DomainError {
+  constructor() {
+    // Switch to "live.error.host_not_verified" once live.en.ts and live.zh-CN.ts carry it.
+    super(403, "host_not_verified", "live.error.host_not_verified");
+  }
+}
+
+/** The verification is not in a state that allows this step (reviewed twice, resubmitted once approved). */
+export class VerificationConflict extends DomainError {
+  constructor(code = "host_verification_conflict") {
+    super(409, code, "error.bad_request");
+  }
+}
+
+export const REAL_NAME_MAX_LENGTH = 100;
+export const REVIEW_NOTE_MAX_LENGTH = 500;
+
+export interface HostVerification {
+  /** The host submits (or, after a rejection, resubmits) their legal name; the verification is then pending. */
+  submit(userId: string, realName: string): Promise<void>;
+  /** An officer decides a pending verification. A rejection needs a note telling the host why. */
+  review(officer: Actor, userId: string, decision: ReviewDecision, note: string): Promise<void>;
+  status(userId: string, q?: Queryable): Promise<VerificationStatus>;
+  isApproved(userId: string, q?: Queryable): Promise<boolean>;
+  /** Throws HostNotVerified unless the host is approved; `q` lets a caller check inside its own transaction. */
+  assertApproved(userId: string, q?: Queryable): Promise<void>;
+  /** Opens the sealed legal name for an officer, and audits that it was read. Null when none was submitted. */
+  revealRealName(officer: Actor, userId: string): Promise<string | null>;
+  /** The demo seed approves its hosts without a submission; audited like a review. System actors only. */
+  approveForSeed(actor: Actor, userId: string): Promise<void>;
+}
+
+interface Deps {
+  database: Database;
+  audit: AuditTrail;
+  clock: Clock;
+  sealer: Sealer;
+}
+
+const subject = (userId: string) => `user:${userId}`;
+
+function cleanRealName(realName: string): string {
+  const name = realName.normalize("NFC").replace(/\s+/gu, " ").trim();
+  if (!/\p{L}/u.test(name) || [...name].length > REAL_NAME_MAX_LENGTH) throw new BadRequest("real_name_invalid");
+  return name;
+}
+
+function cleanNote(note: string, decision: ReviewDecision): string | null {
+  const cleaned = note.trim();
+  if ([...cleaned].length > REVIEW_NOTE_MAX_LENGTH) throw new BadRequest("review_note_too_long");
+  if (decision === "rejected" && cleaned === "") throw new BadRequest("review_note_required");
+  return cleaned === "" ? null : cleaned;
+}
+
+export function createHostVerification({ database, audit, clock, sealer }: Deps): HostVerification {
+  const { db } = database;
+
+  async function status(userId: string, q: Queryable = db): Promise<VerificationStatus> {
+    const [row] = await q.select({ status: hostVerifications.status }).from(hostVerifications).where(eq(hostVerifications.userId, userId));
+    return row?.status ?? "none";
+  }
+
+  return {
+    async submit(userId, realName) {
+      const sealed = await sealer.seal(cleanRealName(realName));
+      await database.write(async (tx) => {
+        const previous = await status(userId, tx);
+        if (previous === "approved") throw new VerificationConflict("host_already_verified");
+        const now = clock.now();
+        await tx
+          .insert(hostVerifications)
+          .values({ userId, status: "pending", realNameSealed: sealed, createdAt: now })
+          .onConflictDoUpdate({
+            target: hostVerifications.userId,
+            set: { status: "pending", realNameSealed: sealed, reviewedBy: null, reviewedAt: null, note: null },
+          });
+        await audit.record(tx, { actor: { type: "user", id: userId }, action: "host_verification.submitted", subject: subject(userId), data: { previous } });
+      });
+    },
+
+    async review(officer, userId, decision, note) {
+      const cleaned = cleanNote(note, decision);
+      // Separation of duties: nobody decides their own verification.
+      if (officer.id === userId) throw new Forbidden();
+      await database.write(async (tx) => {
+        const now = clock.now();
+        const decided = await tx
+          .update(hostVerifications)
+          .set({ status: decision, reviewedBy: officer.id, reviewedAt: now, note: cleaned })
+          .where(and(eq(hostVerifications.userId, userId), eq(hostVerifications.status, "pending")));
+        if (decided.rowsAffected !== 1) {
+          if ((await status(userId, tx)) === "none") throw new NotFound("host_verification_not_found");
+          throw new VerificationConflict("host_verification_not_pending");
+        }
+        await audit.record(tx, { actor: officer, action: `host_verification.${decision}`, subject: subject(userId), data: { note: cleaned } });
+      });
+    },
+
+    status,
+
+    async isApproved(userId, q) {
+      return (await status(userId, q)) === "approved";
+    },
+
+    async assertApproved(userId, q) {
+      if ((await status(userId, q)) !== "approved") throw new HostNotVerified();
+    },
+
+    async revealRealName(officer, userId) {
+      return database.write(async (tx) => {
+        const [row] = await tx.select({ sealed: hostVerifications.realNameSealed }).from(hostVerifications).where(eq(hostVerifications.userId, userId));
+        if (!row) throw new NotFound("host_verification_not_found");
+        if (row.sealed === null) return null;
+        const name = await sealer.open(row.sealed);
+        await audit.record(tx, { actor: officer, action: "host_verification.real_name_revealed", subject: subject(userId) });
+        return name;
+      });
+    },
+
+    async approveForSeed(actor, userId) {
+      if (actor.type !== "system") throw new Forbidden();
+      await database.write(async (tx) => {
+        const previous = await status(userId, tx);
+        if (previous === "approved") return;
+        const now = clock.now();
+        const decided = { status: "approved" as const, reviewedBy: actor.id, reviewedAt: now, note: null };
+        await tx
+          .insert(hostVerifications)
+          .values({ userId, realNameSealed: null, createdAt: now, ...decided })
+          .onConflictDoUpdate({ target: hostVerifications.userId, set: decided });
+        await audit.record(tx, { actor, action: "host_verification.approved", subject: subject(userId), data: { note: null, previous, seeded: true } });
+      });
+    },
+  };
+}

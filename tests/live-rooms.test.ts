@@ -1,0 +1,124 @@
+// Live rooms through the real app, without a video server: the pages say broadcasting is unavailable,
+// while chat rules, pins, flash sales, removal and the after-show figures all work on the database.
+// (tests/live-livekit.test.ts runs the same room against a real LiveKit server.)
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { DEMO_PASSWORD } from "../db/seed-data.ts";
+import { checkoutFields, newShopper, orderIdFrom } from "./fixtures/commerce.ts";
+import { fastTestPasswords, startTestApp, type TestApp, type TestClient } from "./fixtures/test-app.ts";
+
+let app: TestApp;
+let host: TestClient;
+let sessionId: string;
+let lineUp: string[];
+
+beforeAll(async () => {
+  app = await startTestApp({ passwords: fastTestPasswords() });
+  host = app.client();
+  await host.signIn("host.lin@demo.broadcart.test", DEMO_PASSWORD);
+  const session = (await app.services.live.board(10)).upcoming.find((s) => s.host.name === "林小夏")!;
+  sessionId = session.id;
+  lineUp = session.productIds;
+  // No LiveKit here: start the show through the service, as LiveKit's webhook would confirm it.
+  await app.services.live.startSession({ type: "user", id: session.host.id }, sessionId);
+}, 60_000);
+afterAll(() => app.close());
+
+describe("live room without a video server", () => {
+  it("shows the watch page with a clear note that broadcasting is unavailable, and refuses to go live", async () => {
+    const page = await (await app.client().get(`/live/${sessionId}`)).text();
+    expect(page).toContain("Broadcasting is unavailable");
+    expect(page).toContain("LIVEKIT_URL");
+    const viewer = app.client();
+    await viewer.get(`/live/${sessionId}`);
+    const join = await viewer.request(`/live/${sessionId}/join`, { method: "POST", headers: { accept: "application/json", "x-csrf-token": viewer.csrfToken! } });
+    expect(join.status).toBe(409);
+    expect(((await join.json()) as { error: { code: string } }).error.code).toBe("broadcast_unavailable");
+  });
+
+  it("lets only the show's host into the studio", async () => {
+    expect((await host.get(`/studio/${sessionId}`)).status).toBe(200);
+    const otherHost = app.client();
+    await otherHost.signIn("host.zhou@demo.broadcart.test", DEMO_PASSWORD);
+    expect((await otherHost.get(`/studio/${sessionId}`)).status).toBe(403);
+  });
+});
+
+describe("chat", () => {
+  it("sends a clean message, refuses one with a banned term and says which, and records both", async () => {
+    const { client, id } = await newShopper(app, "chatter");
+    await client.get(`/live/${sessionId}`);
+    const ok = await client.post(`/live/${sessionId}/chat`, { body: "这款龙井什么时候发货？" }, { htmx: true });
+    expect(ok.status).toBe(200);
+    await Bun.sleep(1_050);
+    const banned = await client.post(`/live/${sessionId}/chat`, { body: "全网最低价，国家级好茶！" }, { htmx: true });
+    expect(banned.status).toBe(422);
+    const text = await banned.text();
+    expect(text).toContain("advertising rules do not allow");
+    expect(text).toMatch(/国家级|最低价/);
+    const rows = (await app.database.client.execute({ sql: "SELECT status FROM live_chat_messages WHERE user_id = ? ORDER BY created_at", args: [id] })).rows.map((r) => r.status);
+    expect(rows).toEqual(["sent", "refused"]);
+    const page = await (await app.client().get(`/live/${sessionId}`)).text();
+    expect(page).toContain("这款龙井什么时候发货？");
+    expect(page).not.toContain("国家级好茶");
+  });
+
+  it("slows down a viewer who posts too fast, and keeps a removed viewer from posting", async () => {
+    const { client, id } = await newShopper(app, "fast");
+    await client.get(`/live/${sessionId}`);
+    expect((await client.post(`/live/${sessionId}/chat`, { body: "第一次来" }, { htmx: true })).status).toBe(200);
+    const tooFast = await client.post(`/live/${sessionId}/chat`, { body: "again" }, { htmx: true });
+    expect(tooFast.status).toBe(429);
+    await host.get(`/studio/${sessionId}`);
+    expect((await host.post(`/studio/${sessionId}/remove`, { userId: id }, { htmx: true })).status).toBe(204);
+    await Bun.sleep(1_050);
+    const removed = await client.post(`/live/${sessionId}/chat`, { body: "hello?" }, { htmx: true });
+    expect(removed.status).toBe(403);
+    expect(await removed.text()).toContain("removed you");
+  });
+
+  it("refuses chat from anonymous viewers and empty or over-long messages", async () => {
+    const anonymous = app.client();
+    await anonymous.get(`/live/${sessionId}`);
+    expect((await anonymous.post(`/live/${sessionId}/chat`, { body: "hi" }, { htmx: true })).status).toBe(401);
+    const { client } = await newShopper(app, "long");
+    await client.get(`/live/${sessionId}`);
+    expect((await client.post(`/live/${sessionId}/chat`, { body: "" }, { htmx: true })).status).toBe(422);
+    expect((await client.post(`/live/${sessionId}/chat`, { body: "长".repeat(201) }, { htmx: true })).status).toBe(422);
+  });
+});
+
+describe("pinned product and flash sale", () => {
+  it("pins a product from the line-up, refuses one outside it, and shows the flash-sale price on the card", async () => {
+    await host.get(`/studio/${sessionId}`);
+    const outside = (await app.services.catalog.listPublishedProducts(50)).find((p) => !lineUp.includes(p.id))!;
+    expect((await host.post(`/studio/${sessionId}/pin`, { productId: outside.id }, { htmx: true })).status).toBe(422);
+    expect((await host.post(`/studio/${sessionId}/pin`, { productId: lineUp[0]! }, { htmx: true })).status).toBe(200);
+    const product = await app.services.catalog.getPublishedProduct(lineUp[0]!);
+    const sku = product.skus[0]!;
+    const sale = await host.post(`/studio/${sessionId}/flash-sale`, { skuId: sku.id, price: "99", units: "5", minutes: "5" }, { htmx: true });
+    expect(sale.status).toBe(200);
+    const card = await (await (await newShopper(app)).client.get(`/live/${sessionId}/card`, { htmx: true })).text();
+    expect(card).toContain("¥99.00");
+    expect(card).toContain("5 left");
+    expect(card).toContain(`/checkout?sku=${sku.id}&amp;quantity=1&amp;live=${sessionId}`);
+    const anonymousCard = await (await app.client().get(`/live/${sessionId}/card`, { htmx: true })).text();
+    expect(anonymousCard).toContain("Sign in to buy");
+  });
+
+  it("counts a live order in the host's panel and the after-show figures", async () => {
+    const product = await app.services.catalog.getPublishedProduct(lineUp[0]!);
+    const sku = product.skus[0]!;
+    const { client } = await newShopper(app, "buyer");
+    await client.get(`/checkout?sku=${sku.id}&quantity=1&live=${sessionId}`);
+    const placed = await client.post("/checkout", checkoutFields({ sku: sku.id, quantity: "1", liveSession: sessionId }));
+    orderIdFrom(placed);
+    const studio = await (await host.get(`/studio/${sessionId}`)).text();
+    expect(studio).toMatch(/data-testid="panel-orders">1</);
+    await host.post(`/studio/${sessionId}/end`, {});
+    const summary = await (await host.get(`/live/${sessionId}/summary`)).text();
+    expect(summary).toMatch(/data-testid="summary-orders">1</);
+    expect(summary).toContain("¥99.00");
+    const shopper = (await newShopper(app)).client;
+    expect((await shopper.get(`/live/${sessionId}/summary`)).status).toBe(403);
+  });
+});

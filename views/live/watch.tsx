@@ -1,0 +1,90 @@
+// The watch page: video, pinned product with live price and stock, chat, likes, purchase ticker.
+import type { ChatLine, LiveSession, ShowcaseCard } from "../../modules/live/index.ts";
+import { CsrfField, Notice } from "../components.tsx";
+import type { ViewContext } from "../view-context.ts";
+import { ShowcaseCardView } from "./showcase.tsx";
+
+export function ChatForm({ v, sessionId, error, body = "" }: { v: ViewContext; sessionId: string; error?: string; body?: string }) {
+  return (
+    <form id="chat-form" method="post" action={`/live/${sessionId}/chat`} hx-post={`/live/${sessionId}/chat`} hx-target="this" hx-swap="outerHTML" class="chat-form">
+      <CsrfField v={v} />
+      <label for="chat-body" class="visually-hidden">
+        {v.t("live.chat.label")}
+      </label>
+      <input id="chat-body" name="body" maxlength={200} placeholder={v.t("live.chat.placeholder")} value={body} autocomplete="off" required />
+      <button type="submit" class="button">{v.t("live.chat.send")}</button>
+      {error && (
+        <p class="field__error" role="alert" data-testid="chat-error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+export function ChatLines({ lines, removable = false, v, sessionId }: { lines: ChatLine[]; removable?: boolean; v: ViewContext; sessionId: string }) {
+  return (
+    <ol id="chat-lines" class="chat-lines" aria-live="polite" data-removable={removable ? "true" : undefined} data-session={sessionId}>
+      {lines.map((line) => (
+        <li data-user={line.userId}>
+          <strong>{line.name}</strong> {line.body}
+          {removable && (
+            <form method="post" action={`/studio/${sessionId}/remove`} hx-post={`/studio/${sessionId}/remove`} hx-swap="none" class="inline-form">
+              <CsrfField v={v} />
+              <input type="hidden" name="userId" value={line.userId} />
+              <button type="submit" class="link-button">{v.t("live.remove_viewer")}</button>
+            </form>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function RoomScripts() {
+  return (
+    <>
+      <script src="/static/vendor/livekit-client.umd.js" defer />
+      <script src="/static/live-room.js" defer />
+    </>
+  );
+}
+
+export function WatchPage(props: { v: ViewContext; session: LiveSession; card: ShowcaseCard | null; chat: ChatLine[]; stats: { likes: number; viewersNow: number }; available: boolean }) {
+  const { v, session, card, chat, stats, available } = props;
+  const live = session.status === "live";
+  return (
+    <article id="room" class="room" data-role="viewer" data-session={session.id} data-join={`/live/${session.id}/join`} data-locale={v.locale}>
+      <h1 class="room__title">{session.title}</h1>
+      <p class="muted">
+        {v.t("live.hosted_by", { host: session.host.name, store: v.pick(session.store.nameZh, session.store.nameEn) })} ·{" "}
+        <span id="viewers">{v.t("live.viewers", { count: stats.viewersNow })}</span> · <span id="likes">{v.t("live.likes", { count: stats.likes })}</span>
+      </p>
+      {!available && <Notice kind="info">{v.t("live.unavailable")}</Notice>}
+      {!live && <Notice kind="info">{session.status === "ended" ? v.t("live.ended_title") : v.t("live.starts", { time: v.formatTime(session.scheduledAt) })}</Notice>}
+      <div class="stage">
+        <div id="video" class="video" role="img" aria-label={session.title} data-testid="video" />
+        <p id="stage-status" class="muted small" aria-live="polite" />
+      </div>
+      <p id="ticker" class="ticker" aria-live="polite" />
+      <ShowcaseCardView v={v} card={card} sessionId={session.id} />
+      {live && (
+        <form method="post" action={`/live/${session.id}/like`} hx-post={`/live/${session.id}/like`} hx-swap="none" class="inline-form">
+          <CsrfField v={v} />
+          <button type="submit" class="button">♥ {v.t("live.like")}</button>
+        </form>
+      )}
+      <section class="chat" aria-label={v.t("live.chat.title")}>
+        <h2 class="visually-hidden">{v.t("live.chat.title")}</h2>
+        <ChatLines lines={chat} v={v} sessionId={session.id} />
+        {live && v.user && <ChatForm v={v} sessionId={session.id} />}
+        {live && !v.user && (
+          <p>
+            <a href={`/signin?next=${encodeURIComponent(`/live/${session.id}`)}`}>{v.t("nav.signin")}</a>
+          </p>
+        )}
+      </section>
+      {live && available && <RoomScripts />}
+    </article>
+  );
+}
