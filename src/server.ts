@@ -1,6 +1,8 @@
 // The Bun entry: `npm start`. Reads the environment, prepares the database and serves the app.
 import { ConfigError, parseConfig } from "./config.ts";
 import { bootstrap, startOrderJobs } from "./bootstrap.ts";
+import { createLiveKitGateway } from "../modules/live/index.ts";
+import { startLocalLiveKit } from "./livekit-dev.ts";
 import { demoSignIns } from "../db/seed.ts";
 import { DEMO_PASSWORD } from "../db/seed-data.ts";
 
@@ -13,12 +15,15 @@ try {
   process.exit(1);
 }
 
-const runtime = await bootstrap(config);
+// Without LIVEKIT_URL, a LiveKit server built by `npm run livekit:install` runs beside the app.
+const localLiveKit = await startLocalLiveKit({ appPort: config.PORT, appHost: config.HOST, liveKitUrl: config.LIVEKIT_URL, nodeEnv: config.NODE_ENV });
+const runtime = await bootstrap(config, localLiveKit.liveKit ? { roomGateway: createLiveKitGateway(localLiveKit.liveKit) } : {});
 const server = Bun.serve({ hostname: config.HOST, port: config.PORT, fetch: runtime.app.fetch });
 const stopOrderJobs = startOrderJobs(runtime);
 
 const url = `http://${config.HOST}:${server.port}`;
 console.log(`Broadcart is running at ${url}  (database: ${config.DATABASE_URL})`);
+console.log(localLiveKit.message);
 if (config.DEMO_DATA === "auto" && (await runtime.services.accounts.findByEmail("admin@demo.broadcart.test"))) {
   console.log(`${runtime.seeded ? "Seeded demo data. " : ""}Demo sign-ins (password: ${DEMO_PASSWORD}):`);
   for (const line of demoSignIns()) console.log(line);
@@ -28,6 +33,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {
     stopOrderJobs();
     await server.stop();
+    await localLiveKit.liveKit?.stop();
     runtime.database.close();
     process.exit(0);
   });

@@ -84,6 +84,18 @@
       if (byId("panel-gmv")) byId("panel-gmv").textContent = money(p.gmvFen, p.currency);
       if (byId("ticker")) byId("ticker").textContent = p.buyer + " ✓ " + (root.dataset.locale === "zh-CN" ? p.productZh : p.productEn);
     },
+    coupon: function (p) {
+      // Signed-in viewers get a claim button, rendered by the server in this page's language.
+      var box = byId("coupons");
+      if (!box || !box.dataset.claimTemplate || box.querySelector('[data-coupon="' + p.id + '"]')) return;
+      fetch("/live/" + sessionId + "/coupons/" + p.id, { headers: { "hx-request": "true" } })
+        .then(function (r) { return r.status === 200 ? r.text() : ""; })
+        .then(function (html) {
+          if (!html) return;
+          box.insertAdjacentHTML("beforeend", html);
+          if (window.htmx) window.htmx.process(box.lastElementChild);
+        });
+    },
     status: function (p) {
       if (p.status === "ended") window.location.reload();
     },

@@ -105,6 +105,27 @@ describe("pinned product and flash sale", () => {
     expect(anonymousCard).toContain("Sign in to buy");
   });
 
+  it("issues a live coupon from the studio that viewers claim in the room and that fills in at a live checkout", async () => {
+    await host.get(`/studio/${sessionId}`);
+    expect((await host.post(`/studio/${sessionId}/coupon`, { amount: "abc", total: "1", minutes: "30" }, { htmx: true })).status).toBe(422);
+    const issued = await host.post(`/studio/${sessionId}/coupon`, { amount: "10", minSpend: "", total: "1", minutes: "30" }, { htmx: true });
+    expect(issued.status).toBe(200);
+    const first = await newShopper(app, "claimer");
+    const page = await (await first.client.get(`/live/${sessionId}`)).text();
+    expect(page).toContain("Live coupon: ¥10.00 off");
+    const couponId = /data-coupon="(cpn_[0-9A-Z]+)"/.exec(page)![1]!;
+    expect((await first.client.post(`/live/${sessionId}/coupons/${couponId}/claim`, {}, { htmx: true })).status).toBe(200);
+    const second = await newShopper(app, "late");
+    await second.client.get(`/live/${sessionId}`);
+    expect((await second.client.post(`/live/${sessionId}/coupons/${couponId}/claim`, {}, { htmx: true })).status).toBe(409);
+    const sku = (await app.services.catalog.getPublishedProduct(lineUp[1]!)).skus[0]!;
+    const liveCheckout = await (await first.client.get(`/checkout?sku=${sku.id}&quantity=1&live=${sessionId}`)).text();
+    expect(liveCheckout).toMatch(/name="couponCode"[^>]*value="LIVE-/);
+    expect(liveCheckout).toContain("-¥10.00");
+    const storefront = await (await first.client.get(`/checkout?sku=${sku.id}&quantity=1`)).text();
+    expect(storefront).not.toMatch(/value="LIVE-/);
+  });
+
   it("counts a live order in the host's panel and the after-show figures", async () => {
     const product = await app.services.catalog.getPublishedProduct(lineUp[0]!);
     const sku = product.skus[0]!;

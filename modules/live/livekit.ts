@@ -122,8 +122,13 @@ export interface LiveKitGateway {
   hostToken(roomName: string, identity: string, name: string): Promise<string>;
   /** A join token for a viewer: subscribe in this room only; publishes nothing. */
   viewerToken(roomName: string, identity: string, name: string): Promise<string>;
-  /** Sends `payload` as JSON to everyone in the room (or to `options.to`), reliably, on `topic`. */
-  sendData(roomName: string, topic: string, payload: unknown, options?: SendDataOptions): Promise<void>;
+  /**
+   * Sends `payload` as JSON to everyone in the room (or to `options.to`), reliably, on `topic`. False,
+   * and nothing sent, when the room is not running (never created, or closed after its empty timeout):
+   * LiveKit would otherwise hold such a call 3 s before failing, so the room is looked up first (one
+   * more short server call).
+   */
+  sendData(roomName: string, topic: string, payload: unknown, options?: SendDataOptions): Promise<boolean>;
   /** Disconnects a participant; false when they were not in the room. Their token still lets them rejoin. */
   removeParticipant(roomName: string, identity: string): Promise<boolean>;
   /** Mutes every track the participant publishes; the number of tracks muted (0 when not in the room). */
@@ -202,7 +207,15 @@ export function createLiveKitGateway(settings: LiveKitSettings): LiveKitGateway 
       if (json === undefined) throw new TypeError("sendData: the payload must be JSON-serialisable");
       const data = encoder.encode(json);
       if (data.byteLength > MAX_DATA_BYTES) throw new RangeError(`sendData: ${data.byteLength} bytes is more than ${MAX_DATA_BYTES} for one data packet`);
-      await rooms.sendData(roomName, data, DataPacket_Kind.RELIABLE, { topic, ...(options.to ? { destinationIdentities: options.to } : {}) });
+      if ((await rooms.listRooms([roomName])).length === 0) return false;
+      try {
+        await rooms.sendData(roomName, data, DataPacket_Kind.RELIABLE, { topic, ...(options.to ? { destinationIdentities: options.to } : {}) });
+      } catch (error) {
+        // The room closed between the look-up and the send.
+        if (error instanceof ServerError && error.status === 503 && (await rooms.listRooms([roomName])).length === 0) return false;
+        throw error;
+      }
+      return true;
     },
 
     async removeParticipant(roomName, identity) {

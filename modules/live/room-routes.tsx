@@ -4,12 +4,12 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../src/platform/context.ts";
 import { allow } from "../../src/platform/access.ts";
-import { Forbidden } from "../../src/platform/errors.ts";
+import { DomainError, Forbidden } from "../../src/platform/errors.ts";
 import { MoneyError, parseMoney } from "../../src/platform/money.ts";
 import { redirectAfterPost, renderPage } from "../../views/render.tsx";
 import { viewContext } from "../../views/view-context.ts";
 import { ShowcaseCardView } from "../../views/live/showcase.tsx";
-import { ChatForm, WatchPage } from "../../views/live/watch.tsx";
+import { ChatForm, CouponOffer, WatchPage } from "../../views/live/watch.tsx";
 import { StudioNotice, StudioPage } from "../../views/live/studio.tsx";
 import { SummaryPage } from "../../views/live/summary.tsx";
 import type { Catalog, Orders } from "../orders/index.ts";
@@ -54,7 +54,17 @@ export function roomRoutes({ live, rooms, showcase, catalog, orders, feed, gatew
     const v = viewContext(c);
     const id = c.req.param("id");
     const [session, stats, card, chat] = await Promise.all([live.getSession(id), rooms.stats(id), cardOf(id), rooms.recentChat(id)]);
-    return renderPage(c, session.title, <WatchPage v={v} session={session} card={card} chat={chat} stats={stats} available={rooms.available} />);
+    const coupons = (await orders.coupons.claimable(session.store.id, id))
+      .filter((coupon) => coupon.scope === "live_session" && coupon.kind === "amount_off")
+      .map((coupon) => ({ id: coupon.id, offFen: coupon.value, currency: coupon.currency }));
+    return renderPage(c, session.title, <WatchPage v={v} session={session} card={card} chat={chat} stats={stats} available={rooms.available} coupons={coupons} />);
+  });
+
+  app.get("/live/:id/coupons/:couponId", allow.signedIn(), async (c) => {
+    const id = c.req.param("id");
+    const coupon = (await orders.coupons.claimable((await live.getSession(id)).store.id, id)).find((candidate) => candidate.id === c.req.param("couponId"));
+    if (!coupon) return c.body(null, 204);
+    return c.html(<CouponOffer v={viewContext(c)} sessionId={id} coupon={{ id: coupon.id, offFen: coupon.value, currency: coupon.currency }} />);
   });
 
   app.get("/live/:id/card", allow.public(), async (c) => {
@@ -139,6 +149,61 @@ export function roomRoutes({ live, rooms, showcase, catalog, orders, feed, gatew
     await orders.flashSales.start(actor(c), { storeId: session.store.id, liveSessionId: session.id, skuId: String(body.skuId ?? ""), priceFen, units, durationSeconds: minutes * 60 });
     await pushCard(session.id);
     return c.html(<StudioNotice message={v.t("live.flash_sale.start")} />);
+  });
+
+  // A live coupon: amount off, for this show only, claimed from the room while it lasts.
+  app.post("/studio/:id/coupon", allow.roles("host"), async (c) => {
+    const v = viewContext(c);
+    const session = await hostSession(c);
+    const body = await c.req.parseBody();
+    const total = Number(body.total);
+    const minutes = Number(body.minutes);
+    let offFen: number;
+    let minSpendFen: number;
+    try {
+      offFen = parseMoney(String(body.amount ?? ""), session.store.currency).amount;
+      minSpendFen = String(body.minSpend ?? "").trim() ? parseMoney(String(body.minSpend), session.store.currency).amount : 0;
+    } catch (error) {
+      if (!(error instanceof MoneyError)) throw error;
+      return c.html(<StudioNotice kind="error" message={v.t("validation.coupon.amount")} />, 422);
+    }
+    if (offFen <= 0 || !Number.isSafeInteger(total) || total < 1 || total > 100_000 || !Number.isSafeInteger(minutes) || minutes < 1 || minutes > 24 * 60) {
+      return c.html(<StudioNotice kind="error" message={v.t("validation.coupon.limit")} />, 422);
+    }
+    const now = Date.now();
+    const coupon = await orders.coupons.create(actor(c), {
+      storeId: session.store.id,
+      code: `LIVE-${session.id.slice(-6)}-${crypto.randomUUID().slice(0, 4).toUpperCase()}`,
+      nameZh: `直播间专享券 ${session.title}`.slice(0, 40),
+      nameEn: `Live coupon: ${session.title}`.slice(0, 60),
+      kind: "amount_off",
+      value: offFen,
+      minSpendFen,
+      capFen: null,
+      audience: "everyone",
+      scope: "live_session",
+      liveSessionId: session.id,
+      startsAt: new Date(now),
+      endsAt: new Date(now + minutes * 60_000),
+      perShopperLimit: 1,
+      totalLimit: total,
+    });
+    await rooms.broadcast(session.id, "coupon", { id: coupon.id, offFen, minSpendFen, currency: session.store.currency, endsAt: coupon.endsAt.toISOString(), total });
+    return c.html(<StudioNotice message={v.t("live.coupon.issued", { off: v.formatMoney({ amount: offFen, currency: session.store.currency }) })} />);
+  });
+
+  app.post("/live/:id/coupons/:couponId/claim", allow.signedIn(), async (c) => {
+    const v = viewContext(c);
+    const sessionId = c.req.param("id");
+    const coupon = (await orders.coupons.claimable((await live.getSession(sessionId)).store.id, sessionId)).find((candidate) => candidate.id === c.req.param("couponId"));
+    if (!coupon) return c.html(<p class="field__error" role="alert">{v.t("coupons.refused.claimed_out")}</p>, 409);
+    try {
+      await orders.coupons.claim(c.var.user!.id, coupon.code);
+    } catch (error) {
+      if (error instanceof DomainError && error.status < 500) return c.html(<p class="field__error" role="alert">{v.t(error.messageKey)}</p>, error.status as 409 | 422);
+      throw error;
+    }
+    return c.html(<p class="notice notice--success" role="status">{v.t("coupons.claimed")}</p>);
   });
 
   app.post("/studio/:id/remove", allow.roles("host"), async (c) => {

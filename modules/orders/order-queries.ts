@@ -7,7 +7,7 @@ import { afterSales, orderItems, orders } from "../../db/schema/orders-checkout.
 import { Forbidden } from "../../src/platform/errors.ts";
 import type { Sealer } from "../../src/platform/sealing.ts";
 import { OrderNotFound } from "./errors.ts";
-import { isStoreStaff, loadOrders, withAddress, type Order, type OrderStatus, type OrderWithAddress } from "./order-records.ts";
+import { isStoreStaff, loadOrders, withAddress, type Address, type Order, type OrderStatus, type OrderWithAddress } from "./order-records.ts";
 
 export interface StoreOrderFilter {
   /** A status, or "after_sales" for orders with an open refund or return request. */
@@ -28,6 +28,12 @@ export function createOrderQueries({ database, sealer }: { database: Database; s
   return {
     async forShopper(userId: string, limit = 50): Promise<Order[]> {
       return loadOrders(db, await db.select().from(orders).where(eq(orders.userId, userId)).orderBy(desc(orders.createdAt)).limit(limit));
+    },
+
+    /** Where the shopper's last order went, to fill in the next checkout (buying in two taps). */
+    async lastAddress(userId: string): Promise<Address | null> {
+      const [row] = await db.select({ addressSealed: orders.addressSealed }).from(orders).where(eq(orders.userId, userId)).orderBy(desc(orders.createdAt)).limit(1);
+      return row ? (JSON.parse(await sealer.open(row.addressSealed)) as Address) : null;
     },
 
     async shopperOrder(userId: string, orderId: string): Promise<OrderWithAddress> {

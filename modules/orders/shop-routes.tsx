@@ -68,6 +68,12 @@ export function shopRoutes({ orders }: { orders: Orders }) {
     const values: CheckoutValues = { idempotencyKey: randomToken(24), ...(buyNow.ok ? { sku: buyNow.value.sku, quantity: buyNow.value.quantity } : {}) };
     const live = c.req.query("live");
     if (live && /^liv_[0-9A-Z]{26}$/.test(live)) values.liveSession = live;
+    // Two taps from a live room: the last address and a coupon claimed in this room are filled in.
+    Object.assign(values, (await orders.queries.lastAddress(userId(c))) ?? {});
+    if (values.liveSession) {
+      const held = (await orders.coupons.unusedClaims(userId(c))).find((claim) => claim.coupon.scope === "live_session" && claim.coupon.liveSessionId === values.liveSession);
+      if (held) values.couponCode = held.coupon.code;
+    }
     return checkoutPage(c, values);
   });
 

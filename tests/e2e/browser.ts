@@ -119,11 +119,19 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
   clearTimeout(timer);
 }
 
+/** Chromium's stand-in camera and microphone (a test pattern and a beep), granted without a prompt. */
+export const FAKE_MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"];
+
+export interface LaunchOptions {
+  /** A fake camera and microphone for getUserMedia (the live studio); off unless asked. */
+  fakeMedia?: boolean;
+}
+
 /**
  * Launches Debian's Chromium. It is not downloaded by playwright: CI installs the `chromium` package,
  * and a machine without it fails here (on purpose: a missing browser must not look like a pass).
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `${CHROMIUM} is missing: the browser journeys need Debian's Chromium. Install it with ` +
@@ -132,7 +140,15 @@ export async function launchChromium(): Promise<Browser> {
   }
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      ...(options.fakeMedia ? FAKE_MEDIA_ARGS : []),
+    ],
   });
 }
 
@@ -219,4 +235,51 @@ export function isSameDocument(page: Page): Promise<boolean> {
 /** Waits until htmx has loaded on the page, so a click or change is handled by it, not the browser. */
 export async function htmxReady(page: Page): Promise<void> {
   await page.waitForFunction(() => typeof (window as unknown as { htmx?: unknown }).htmx === "object");
+}
+
+/** Signs up a new account on /signup and waits for the account page it lands on. */
+export async function signUp(page: Page, baseUrl: string, account: { email: string; name: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/signup`);
+  await page.getByRole("heading", { name: "Create your account" }).waitFor();
+  await htmxReady(page);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Display name").fill(account.name);
+  await page.getByLabel("Password", { exact: true }).fill(account.password);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await page.waitForURL(`${baseUrl}/account`);
+}
+
+/** Signs in on /signin (English pages) and waits for the home page it lands on. */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/signin`);
+  await page.getByRole("heading", { name: "Sign in" }).waitFor();
+  await htmxReady(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${baseUrl}/`);
+}
+
+export interface VideoSample {
+  /** Decoded frame size; 0 × 0 until the first frame arrives. */
+  width: number;
+  height: number;
+  paused: boolean;
+  /** Media time (s) at the start and the end of the sample. */
+  startTime: number;
+  endTime: number;
+}
+
+/**
+ * The first <video> that `selector` matches (or is), sampled over `sampleMs`: its frame size and how
+ * far its media time moved. A playing video has width > 0 and endTime > startTime.
+ */
+export async function sampleVideo(page: Page, selector: string, sampleMs = 1_000): Promise<VideoSample> {
+  const video = () => page.locator(`${selector}`).locator("xpath=descendant-or-self::video").first();
+  await video().waitFor({ state: "attached" });
+  const read = () => video().evaluate((el: HTMLVideoElement) => ({ width: el.videoWidth, height: el.videoHeight, paused: el.paused, time: el.currentTime }));
+  const start = await read();
+  await Bun.sleep(sampleMs);
+  const end = await read();
+  return { width: end.width, height: end.height, paused: end.paused, startTime: start.time, endTime: end.time };
 }

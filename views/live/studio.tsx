@@ -126,6 +126,27 @@ export function StudioPage(props: { v: ViewContext; session: LiveSession; lineUp
           </form>
         </section>
       )}
+      {live && (
+        <section aria-label={v.t("live.coupon.issue")}>
+          <h2>{v.t("live.coupon.issue")}</h2>
+          <form method="post" action={`${base}/coupon`} hx-post={`${base}/coupon`} hx-target="#studio-notice" class="form--inline">
+            <CsrfField v={v} />
+            <label>
+              {v.t("live.coupon.amount")} <input name="amount" inputmode="decimal" required size={6} />
+            </label>
+            <label>
+              {v.t("live.coupon.min_spend")} <input name="minSpend" inputmode="decimal" size={6} />
+            </label>
+            <label>
+              {v.t("live.coupon.total")} <input name="total" type="number" min="1" value="100" required size={5} />
+            </label>
+            <label>
+              {v.t("live.flash_sale.minutes")} <input name="minutes" type="number" min="1" value="30" required size={4} />
+            </label>
+            <button type="submit" class="button">{v.t("live.coupon.issue")}</button>
+          </form>
+        </section>
+      )}
       <section class="chat" aria-label={v.t("live.chat.title")}>
         <h2>{v.t("live.chat.title")}</h2>
         <ChatLines lines={chat} removable v={v} sessionId={session.id} />

@@ -50,8 +50,21 @@ export function RoomScripts() {
   );
 }
 
-export function WatchPage(props: { v: ViewContext; session: LiveSession; card: ShowcaseCard | null; chat: ChatLine[]; stats: { likes: number; viewersNow: number }; available: boolean }) {
-  const { v, session, card, chat, stats, available } = props;
+export function CouponOffer({ v, sessionId, coupon }: { v: ViewContext; sessionId: string; coupon: { id: string; offFen: number; currency: string } }) {
+  const action = `/live/${sessionId}/coupons/${coupon.id}/claim`;
+  return (
+    <form method="post" action={action} hx-post={action} hx-target="this" hx-swap="outerHTML" class="coupon-offer" data-coupon={coupon.id}>
+      <CsrfField v={v} />
+      <span>{v.t("live.coupon.offer", { off: v.formatMoney({ amount: coupon.offFen, currency: coupon.currency }) })}</span>{" "}
+      <button type="submit" class="button button--fit">
+        {v.t("live.coupon.claim")}
+      </button>
+    </form>
+  );
+}
+
+export function WatchPage(props: { v: ViewContext; session: LiveSession; card: ShowcaseCard | null; chat: ChatLine[]; stats: { likes: number; viewersNow: number }; available: boolean; coupons: { id: string; offFen: number; currency: string }[] }) {
+  const { v, session, card, chat, stats, available, coupons } = props;
   const live = session.status === "live";
   return (
     <article id="room" class="room" data-role="viewer" data-session={session.id} data-join={`/live/${session.id}/join`} data-locale={v.locale}>
@@ -68,6 +81,9 @@ export function WatchPage(props: { v: ViewContext; session: LiveSession; card: S
       </div>
       <p id="ticker" class="ticker" aria-live="polite" />
       <ShowcaseCardView v={v} card={card} sessionId={session.id} />
+      <div id="coupons" data-claim-template={v.user ? "signed-in" : ""}>
+        {v.user && coupons.map((coupon) => <CouponOffer v={v} sessionId={session.id} coupon={coupon} />)}
+      </div>
       {live && (
         <form method="post" action={`/live/${session.id}/like`} hx-post={`/live/${session.id}/like`} hx-swap="none" class="inline-form">
           <CsrfField v={v} />

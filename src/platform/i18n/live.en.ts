@@ -44,4 +44,10 @@ export const liveEn = {
   "live.coupon.issue": "Issue live coupon",
   "live.someone_bought": "{name} bought {product}",
   "live.error.host_not_verified": "Your real-name verification has not been approved yet, so you cannot go live. Submit your legal name and a compliance officer will review it.",
+  "live.coupon.issued": "Live coupon issued: {off} off.",
+  "live.coupon.amount": "Amount off (¥)",
+  "live.coupon.min_spend": "Minimum spend (¥, optional)",
+  "live.coupon.total": "How many",
+  "live.coupon.offer": "Live coupon: {off} off",
+  "live.coupon.claim": "Claim",
 } as const;

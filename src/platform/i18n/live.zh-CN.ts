@@ -46,4 +46,10 @@ export const liveZhCN: { readonly [K in keyof typeof liveEn]: string } = {
   "live.coupon.issue": "发放直播间优惠券",
   "live.someone_bought": "{name} 买了 {product}",
   "live.error.host_not_verified": "您的实名认证尚未通过审核，暂时无法开播。请提交真实姓名，合规专员审核通过后即可开播。",
+  "live.coupon.issued": "已发放直播间优惠券：立减 {off}。",
+  "live.coupon.amount": "减免金额（元）",
+  "live.coupon.min_spend": "最低消费（元，可不填）",
+  "live.coupon.total": "发放数量",
+  "live.coupon.offer": "直播间专享券：立减 {off}",
+  "live.coupon.claim": "领取",
 };
