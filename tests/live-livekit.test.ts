@@ -4,7 +4,7 @@
 // viewer is disconnected. The app listens on a port so LiveKit can deliver its webhooks to it.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { AccessToken } from "livekit-server-sdk";
-import { Room, RoomEvent, dispose } from "@livekit/rtc-node";
+import { Room, RoomEvent } from "@livekit/rtc-node";
 import { DEMO_PASSWORD } from "../db/seed-data.ts";
 import { createLiveKitGateway } from "../modules/live/index.ts";
 import { newShopper } from "./fixtures/commerce.ts";
@@ -31,8 +31,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  // Not rtc-node's dispose(): test files share one process, and it would end rtc-node for the others.
   await Promise.allSettled(rooms.map((room) => room.disconnect()));
-  await dispose();
   app?.close();
   listener?.stop(true);
   await liveKit?.stop();
