@@ -82,7 +82,8 @@
     order: function (p) {
       if (byId("panel-orders")) byId("panel-orders").textContent = p.orders;
       if (byId("panel-gmv")) byId("panel-gmv").textContent = money(p.gmvFen, p.currency);
-      if (byId("ticker")) byId("ticker").textContent = p.buyer + " ✓ " + (root.dataset.locale === "zh-CN" ? p.productZh : p.productEn);
+      var ticker = byId("ticker");
+      if (ticker) ticker.textContent = ticker.dataset.template.replace("{name}", p.buyer).replace("{product}", root.dataset.locale === "zh-CN" ? p.productZh : p.productEn);
     },
     coupon: function (p) {
       // Signed-in viewers get a claim button, rendered by the server in this page's language.

@@ -69,7 +69,7 @@ export function roomRoutes({ live, rooms, showcase, catalog, orders, feed, gatew
 
   app.get("/live/:id/card", allow.public(), async (c) => {
     const id = c.req.param("id");
-    return c.html(<ShowcaseCardView v={viewContext(c)} card={await cardOf(id)} sessionId={id} />);
+    return c.html(<ShowcaseCardView v={viewContext(c)} card={await cardOf(id)} sessionId={id} buyable={c.req.query("studio") === undefined} />);
   });
 
   app.post("/live/:id/join", allow.public(), async (c) => c.json(await rooms.viewerJoin(c.var.user?.id ?? null, c.req.param("id"))));

@@ -283,3 +283,41 @@ export async function sampleVideo(page: Page, selector: string, sampleMs = 1_000
   const end = await read();
   return { width: end.width, height: end.height, paused: end.paused, startTime: start.time, endTime: end.time };
 }
+
+/** Records, in the page, when it was last tapped or clicked (Date.now(), before any handler runs). */
+export async function recordTaps(page: Page): Promise<void> {
+  await page.evaluate(() => document.addEventListener("click", () => ((window as unknown as { __e2eTap?: number }).__e2eTap = Date.now()), true));
+}
+
+export async function lastTap(page: Page): Promise<number> {
+  const at = await page.evaluate(() => (window as unknown as { __e2eTap?: number }).__e2eTap);
+  if (at === undefined) throw new Error("the page recorded no tap");
+  return at;
+}
+
+/**
+ * Watches the page for an element matching `selector` whose text contains `text`; the returned function
+ * waits for it and gives when (Date.now() in the page) it first appeared.
+ */
+export async function whenShown(page: Page, selector: string, text: string): Promise<() => Promise<number>> {
+  const key = `__e2eShown_${Math.random().toString(36).slice(2)}`;
+  await page.evaluate(
+    ({ selector, text, key }) => {
+      const w = window as unknown as Record<string, number | undefined>;
+      const check = () => {
+        if (w[key] === undefined && [...document.querySelectorAll(selector)].some((el) => el.textContent?.includes(text))) {
+          w[key] = Date.now();
+          observer.disconnect();
+        }
+      };
+      const observer = new MutationObserver(check);
+      observer.observe(document.documentElement, { subtree: true, childList: true, characterData: true });
+      check();
+    },
+    { selector, text, key },
+  );
+  return async () => {
+    const handle = await page.waitForFunction((key) => (window as unknown as Record<string, number | undefined>)[key], key);
+    return (await handle.jsonValue()) as number;
+  };
+}

@@ -2,9 +2,9 @@
 import type { ShowcaseCard } from "../../modules/live/index.ts";
 import type { ViewContext } from "../view-context.ts";
 
-export function ShowcaseCardView({ v, card, sessionId }: { v: ViewContext; card: ShowcaseCard | null; sessionId: string }) {
+export function ShowcaseCardView({ v, card, sessionId, buyable = true }: { v: ViewContext; card: ShowcaseCard | null; sessionId: string; buyable?: boolean }) {
   // What live-room.js needs to update prices, stock and sale units from a data packet in this language.
-  const templates = { "data-fragment": `/live/${sessionId}/card`, "data-stock-template": v.t("product.stock", { count: "{count}" }), "data-left-template": v.t("live.flash_sale.left", { count: "{count}" }) };
+  const templates = { "data-fragment": `/live/${sessionId}/card${buyable ? "" : "?studio=1"}`, "data-stock-template": v.t("product.stock", { count: "{count}" }), "data-left-template": v.t("live.flash_sale.left", { count: "{count}" }) };
   if (!card) return <div id="showcase" class="showcase showcase--empty" aria-live="polite" {...templates} />;
   return (
     <div id="showcase" class="showcase" aria-live="polite" data-product={card.productId} {...templates}>
@@ -27,7 +27,8 @@ export function ShowcaseCardView({ v, card, sessionId }: { v: ViewContext; card:
                 {v.t("live.flash_sale")} · <span class="sale-left">{v.t("live.flash_sale.left", { count: option.sale.left })}</span> · <span class="countdown" />
               </span>
             )}{" "}
-            {option.stock > 0 &&
+            {buyable &&
+              option.stock > 0 &&
               (v.user ? (
                 <a class="button button--buy" href={`/checkout?sku=${option.skuId}&quantity=1&live=${sessionId}`}>
                   {v.t("live.buy")}

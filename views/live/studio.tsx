@@ -65,11 +65,11 @@ export function StudioPage(props: { v: ViewContext; session: LiveSession; lineUp
         )}
       </div>
       <dl class="facts live-panel" id="panel">
-        <dt>{v.t("live.viewers", { count: "" }).trim()}</dt>
+        <dt>{v.t("live.panel.viewers")}</dt>
         <dd id="panel-viewers">{figures.viewersNow}</dd>
         <dt>{v.t("live.panel.peak")}</dt>
         <dd id="panel-peak">{figures.peakViewers}</dd>
-        <dt>{v.t("live.like")}</dt>
+        <dt>{v.t("live.panel.likes")}</dt>
         <dd id="panel-likes">{figures.likes}</dd>
         <dt>{v.t("live.panel.orders")}</dt>
         <dd id="panel-orders" data-testid="panel-orders">
@@ -78,7 +78,7 @@ export function StudioPage(props: { v: ViewContext; session: LiveSession; lineUp
         <dt>{v.t("live.panel.gmv")}</dt>
         <dd id="panel-gmv">{money(figures.gmvFen)}</dd>
       </dl>
-      <ShowcaseCardView v={v} card={card} sessionId={session.id} />
+      <ShowcaseCardView v={v} card={card} sessionId={session.id} buyable={false} />
       <section aria-label={v.t("live.line_up")}>
         <h2>{v.t("live.line_up")}</h2>
         <ul class="line-up">
@@ -101,7 +101,7 @@ export function StudioPage(props: { v: ViewContext; session: LiveSession; lineUp
           <h2>{v.t("live.flash_sale")}</h2>
           <form method="post" action={`${base}/flash-sale`} hx-post={`${base}/flash-sale`} hx-target="#studio-notice" class="form--inline">
             <CsrfField v={v} />
-            <label>
+            <label class="label--wide">
               SKU{" "}
               <select name="skuId">
                 {lineUp.flatMap((product) =>

@@ -17,7 +17,7 @@ export function SummaryPage(props: { v: ViewContext; session: LiveSession; produ
       <dl class="facts">
         <dt>{v.t("live.panel.peak")}</dt>
         <dd data-testid="summary-peak">{figures.peakViewers}</dd>
-        <dt>{v.t("live.like")}</dt>
+        <dt>{v.t("live.panel.likes")}</dt>
         <dd>{figures.likes}</dd>
         <dt>{v.t("live.panel.orders")}</dt>
         <dd data-testid="summary-orders">{figures.orders}</dd>
@@ -31,7 +31,7 @@ export function SummaryPage(props: { v: ViewContext; session: LiveSession; produ
         {products.map((product) => (
           <li>
             <a href={`/products/${product.id}`}>{v.pick(product.titleZh, product.titleEn)}</a>
-            {figures.soldProductIds.includes(product.id) && <span class="badge badge--paid"> {v.t("live.panel.orders")}</span>}
+            {figures.soldProductIds.includes(product.id) && <span class="badge badge--paid"> {v.t("live.sold")}</span>}
           </li>
         ))}
       </ul>

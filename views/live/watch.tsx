@@ -79,7 +79,7 @@ export function WatchPage(props: { v: ViewContext; session: LiveSession; card: S
         <div id="video" class="video" role="img" aria-label={session.title} data-testid="video" />
         <p id="stage-status" class="muted small" aria-live="polite" />
       </div>
-      <p id="ticker" class="ticker" aria-live="polite" />
+      <p id="ticker" class="ticker" aria-live="polite" data-template={v.t("live.someone_bought", { name: "{name}", product: "{product}" })} />
       <ShowcaseCardView v={v} card={card} sessionId={session.id} />
       <div id="coupons" data-claim-template={v.user ? "signed-in" : ""}>
         {v.user && coupons.map((coupon) => <CouponOffer v={v} sessionId={session.id} coupon={coupon} />)}

@@ -50,4 +50,7 @@ export const liveEn = {
   "live.coupon.total": "How many",
   "live.coupon.offer": "Live coupon: {off} off",
   "live.coupon.claim": "Claim",
+  "live.panel.viewers": "Watching now",
+  "live.panel.likes": "Likes",
+  "live.sold": "Sold",
 } as const;

@@ -52,4 +52,7 @@ export const liveZhCN: { readonly [K in keyof typeof liveEn]: string } = {
   "live.coupon.total": "发放数量",
   "live.coupon.offer": "直播间专享券：立减 {off}",
   "live.coupon.claim": "领取",
+  "live.panel.viewers": "在线观看",
+  "live.panel.likes": "点赞",
+  "live.sold": "有成交",
 };
