@@ -14,7 +14,7 @@ import { requestLog } from "./platform/request-log.ts";
 import { sessions } from "./platform/session.ts";
 import { accountRoutes } from "./accounts/routes.tsx";
 import { complianceRoutes } from "../modules/compliance/index.ts";
-import { liveRoutes, roomRoutes } from "../modules/live/index.ts";
+import { liveRoutes, roomRoutes, scheduleRoutes } from "../modules/live/index.ts";
 import { orderRoutes } from "../modules/orders/index.ts";
 import type { Services } from "./services.ts";
 
@@ -64,6 +64,7 @@ export function createApp({ services, settings, logger, serveStatic }: AppDeps) 
 
   app.route("/", accountRoutes({ accounts: services.accounts, sessionSecret: settings.sessionSecret }));
   app.route("/", liveRoutes({ live: services.live, catalog: services.catalog }));
+  app.route("/", scheduleRoutes({ live: services.live, catalog: services.catalog }));
   app.route("/", roomRoutes({ live: services.live, rooms: services.rooms, showcase: services.showcase, catalog: services.catalog, orders: services.orders, feed: services.liveRoom, gateway: services.roomGateway }));
   app.route("/", orderRoutes({ catalog: services.catalog, orders: services.orders, displayNames: (ids: readonly string[]) => services.accounts.displayNames(ids) }));
   app.route("/", complianceRoutes({ audit: services.audit }));

@@ -63,6 +63,21 @@
     name.textContent = line.name;
     item.appendChild(name);
     item.appendChild(document.createTextNode(" " + line.body));
+    if (list.dataset.removable === "true") {
+      // The host's chat: mute or remove the author, as on the server-rendered lines.
+      ["muted", "removed"].forEach(function (kind) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "link-button";
+        button.textContent = kind === "muted" ? list.dataset.muteLabel : list.dataset.removeLabel;
+        button.addEventListener("click", function () {
+          var body = new URLSearchParams({ userId: line.userId, kind: kind });
+          fetch("/studio/" + sessionId + "/remove", { method: "POST", headers: { "x-csrf-token": csrf }, body: body });
+        });
+        item.appendChild(document.createTextNode(" "));
+        item.appendChild(button);
+      });
+    }
     list.appendChild(item);
     while (list.children.length > 100) list.removeChild(list.firstChild);
   }

@@ -76,6 +76,17 @@ describe("chat", () => {
     expect(await removed.text()).toContain("removed you");
   });
 
+  it("keeps a muted viewer watching but not posting", async () => {
+    const { client, id } = await newShopper(app, "muted");
+    await client.get(`/live/${sessionId}`);
+    await host.get(`/studio/${sessionId}`);
+    expect((await host.post(`/studio/${sessionId}/remove`, { userId: id, kind: "muted" }, { htmx: true })).status).toBe(204);
+    const muted = await client.post(`/live/${sessionId}/chat`, { body: "hello" }, { htmx: true });
+    expect(muted.status).toBe(403);
+    expect(await muted.text()).toContain("muted you");
+    expect((await client.get(`/live/${sessionId}`)).status).toBe(200);
+  });
+
   it("refuses chat from anonymous viewers and empty or over-long messages", async () => {
     const anonymous = app.client();
     await anonymous.get(`/live/${sessionId}`);
@@ -141,5 +152,29 @@ describe("pinned product and flash sale", () => {
     expect(summary).toContain("¥99.00");
     const shopper = (await newShopper(app)).client;
     expect((await shopper.get(`/live/${sessionId}/summary`)).status).toBe(403);
+  });
+});
+
+describe("scheduling", () => {
+  it("lets a host schedule a show with a line-up from their store, with mistakes answered in place", async () => {
+    const page = await (await host.get("/studio")).text();
+    expect(page).toContain("Schedule a show");
+    const own = (await app.services.catalog.listPublishedProducts(50)).slice(0, 2).map((p) => p.id);
+    const storeId = /name="storeId" value="(sto_[0-9A-Z]+)"/.exec(page)![1]!;
+    const bad = await host.post("/studio", { title: "", startsAt: "2020-01-01T20:00", storeId, productIds: [] }, { htmx: true });
+    expect(bad.status).toBe(422);
+    const html = await bad.text();
+    for (const message of ["Give the show a title", "Choose a start time", "Choose 1 to 30 products"]) expect(html).toContain(message);
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const wall = new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).format(tomorrow).replace(" ", "T");
+    const made = await host.post("/studio", { title: "周末茶会 Weekend tea party", startsAt: wall, storeId, productIds: own });
+    expect(made.status).toBe(303);
+    const id = /\/studio\/(liv_[0-9A-Z]+)/.exec(made.headers.get("location")!)![1]!;
+    const session = await app.services.live.getSession(id);
+    expect(session.status).toBe("scheduled");
+    expect(session.productIds).toEqual(own);
+    expect(await (await app.client().get("/")).text()).toContain("周末茶会 Weekend tea party");
+    const shopper = (await newShopper(app)).client;
+    expect((await shopper.get("/studio")).status).toBe(403);
   });
 });

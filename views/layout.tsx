@@ -31,6 +31,7 @@ export function Layout({ v, title, children }: { v: ViewContext; title: string; 
               <li><a href="/">{v.t("nav.home")}</a></li>
               {v.user && <li><a href="/cart">{v.t("nav.cart")}</a></li>}
               {v.user && <li><a href="/orders">{v.t("nav.orders")}</a></li>}
+              {v.can("host") && <li><a href="/studio">{v.t("live.my_shows")}</a></li>}
               {v.can("merchant") && <li><a href="/merchant/products">{v.t("merchant.products.nav")}</a></li>}
               {v.can("merchant") && <li><a href="/merchant/orders">{v.t("nav.store_orders")}</a></li>}
               {v.can("merchant") && <li><a href="/merchant/coupons">{v.t("nav.store_coupons")}</a></li>}

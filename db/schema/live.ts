@@ -52,12 +52,13 @@ export const liveChatMessages = sqliteTable(
   (t) => [index("live_chat_session_idx").on(t.sessionId, t.createdAt), index("live_chat_user_idx").on(t.userId, t.createdAt)],
 );
 
-/** Viewers the host removed: they cannot rejoin the room or post. */
+/** Viewers the host muted (they watch but cannot post) or removed (they cannot rejoin or post either). */
 export const liveRemovedViewers = sqliteTable(
   "live_removed_viewers",
   {
     sessionId: text("session_id").notNull().references(() => liveSessions.id, { onDelete: "cascade" }),
     userId: text("user_id").notNull(),
+    kind: text("kind", { enum: ["muted", "removed"] }).notNull().default("removed"),
     removedBy: text("removed_by").notNull(),
     removedAt: integer("removed_at", { mode: "timestamp_ms" }).notNull(),
   },

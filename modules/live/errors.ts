@@ -49,3 +49,9 @@ export class SessionNotLive extends DomainError {
     super(409, "session_not_live", "live.error.not_live");
   }
 }
+
+export class MutedInRoom extends DomainError {
+  constructor() {
+    super(403, "muted_in_room", "live.error.muted");
+  }
+}

@@ -13,7 +13,7 @@ import { ChatForm, CouponOffer, WatchPage } from "../../views/live/watch.tsx";
 import { StudioNotice, StudioPage } from "../../views/live/studio.tsx";
 import { SummaryPage } from "../../views/live/summary.tsx";
 import type { Catalog, Orders } from "../orders/index.ts";
-import { ChatRefused, ChatTooFast, RemovedFromRoom, SessionNotLive } from "./errors.ts";
+import { ChatRefused, ChatTooFast, MutedInRoom, RemovedFromRoom, SessionNotLive } from "./errors.ts";
 import type { Rooms, RoomEvent } from "./room.ts";
 import type { Live } from "./service.ts";
 import type { Showcase } from "./showcase.ts";
@@ -86,7 +86,7 @@ export function roomRoutes({ live, rooms, showcase, catalog, orders, feed, gatew
       await rooms.chat(c.var.user!.id, id, body);
     } catch (error) {
       if (error instanceof ChatRefused) return again(v.t("live.chat.refused", { terms: error.terms.map((term) => `“${term}”`).join("、") }), 422);
-      if (error instanceof ChatTooFast || error instanceof RemovedFromRoom || error instanceof SessionNotLive) return again(v.t(error.messageKey), error.status as 403 | 409 | 429);
+      if (error instanceof ChatTooFast || error instanceof RemovedFromRoom || error instanceof MutedInRoom || error instanceof SessionNotLive) return again(v.t(error.messageKey), error.status as 403 | 409 | 429);
       throw error;
     }
     return c.html(<ChatForm v={v} sessionId={id} />);
@@ -207,8 +207,8 @@ export function roomRoutes({ live, rooms, showcase, catalog, orders, feed, gatew
   });
 
   app.post("/studio/:id/remove", allow.roles("host"), async (c) => {
-    const userId = String((await c.req.parseBody()).userId ?? "");
-    await rooms.removeViewer(actor(c), c.req.param("id"), userId);
+    const body = await c.req.parseBody();
+    await rooms.restrictViewer(actor(c), c.req.param("id"), String(body.userId ?? ""), body.kind === "muted" ? "muted" : "removed");
     return c.body(null, 204);
   });
 

@@ -9,7 +9,7 @@ import type { Clock } from "../../src/platform/clock.ts";
 import { NotFound } from "../../src/platform/errors.ts";
 import { newId, } from "../../src/platform/ids.ts";
 import { randomToken } from "../../src/platform/crypto.ts";
-import { BroadcastUnavailable, ChatRefused, ChatTooFast, NotInLineUp, NotTheHost, RemovedFromRoom, SessionNotLive } from "./errors.ts";
+import { BroadcastUnavailable, ChatRefused, ChatTooFast, MutedInRoom, NotInLineUp, NotTheHost, RemovedFromRoom, SessionNotLive } from "./errors.ts";
 import type { RoomGateway } from "./room-gateway.ts";
 import type { Live } from "./service.ts";
 
@@ -74,9 +74,10 @@ export function createRooms(deps: RoomDeps) {
     return row;
   }
 
-  async function isRemoved(sessionId: string, userId: string): Promise<boolean> {
-    const [row] = await db.select({ userId: liveRemovedViewers.userId }).from(liveRemovedViewers).where(and(eq(liveRemovedViewers.sessionId, sessionId), eq(liveRemovedViewers.userId, userId)));
-    return !!row;
+  /** "muted" (may watch, not post), "removed" (neither), or null. */
+  async function restriction(sessionId: string, userId: string): Promise<"muted" | "removed" | null> {
+    const [row] = await db.select({ kind: liveRemovedViewers.kind }).from(liveRemovedViewers).where(and(eq(liveRemovedViewers.sessionId, sessionId), eq(liveRemovedViewers.userId, userId)));
+    return row?.kind ?? null;
   }
 
   /** Sends to the room; a room nobody has joined yet, or a LiveKit hiccup, must not fail the action that caused it. */
@@ -116,7 +117,7 @@ export function createRooms(deps: RoomDeps) {
     async viewerJoin(userId: string | null, sessionId: string): Promise<RoomJoin> {
       const row = await sessionRow(sessionId);
       if (row.status !== "live") throw new SessionNotLive();
-      if (userId && (await isRemoved(sessionId, userId))) throw new RemovedFromRoom();
+      if (userId && (await restriction(sessionId, userId)) === "removed") throw new RemovedFromRoom();
       const g = needGateway();
       const identity = userId ?? `guest_${randomToken(9)}`;
       const name = userId ? await deps.displayName(userId) : "guest";
@@ -150,7 +151,9 @@ export function createRooms(deps: RoomDeps) {
     async chat(userId: string, sessionId: string, body: string): Promise<ChatLine> {
       const row = await sessionRow(sessionId);
       if (row.status !== "live") throw new SessionNotLive();
-      if (await isRemoved(sessionId, userId)) throw new RemovedFromRoom();
+      const restricted = await restriction(sessionId, userId);
+      if (restricted === "removed") throw new RemovedFromRoom();
+      if (restricted === "muted") throw new MutedInRoom();
       const now = clock.now();
       const [recent] = await db
         .select({ n: count(), last: sql<number | null>`max(${liveChatMessages.createdAt})` })
@@ -166,14 +169,18 @@ export function createRooms(deps: RoomDeps) {
       return line;
     },
 
-    async removeViewer(actor: Actor, sessionId: string, userId: string) {
+    /** Mutes a viewer (they keep watching, but cannot post) or removes them (disconnected, and cannot rejoin). */
+    async restrictViewer(actor: Actor, sessionId: string, userId: string, kind: "muted" | "removed") {
       await asHost(actor, sessionId);
       const now = clock.now();
       await database.write(async (tx) => {
-        await tx.insert(liveRemovedViewers).values({ sessionId, userId, removedBy: actor.id, removedAt: now }).onConflictDoNothing();
-        await audit.record(tx, { actor, action: "live.viewer_removed", subject: `live_session:${sessionId}`, data: { userId } });
+        await tx
+          .insert(liveRemovedViewers)
+          .values({ sessionId, userId, kind, removedBy: actor.id, removedAt: now })
+          .onConflictDoUpdate({ target: [liveRemovedViewers.sessionId, liveRemovedViewers.userId], set: { kind, removedBy: actor.id, removedAt: now } });
+        await audit.record(tx, { actor, action: kind === "removed" ? "live.viewer_removed" : "live.viewer_muted", subject: `live_session:${sessionId}`, data: { userId } });
       });
-      await gateway?.removeParticipant(sessionId, userId).catch(() => undefined);
+      if (kind === "removed") await gateway?.removeParticipant(sessionId, userId).catch(() => undefined);
     },
 
     /**

@@ -38,6 +38,8 @@ export interface Live {
   endSession(actor: Actor, id: string): Promise<void>;
   getSession(id: string): Promise<LiveSession>;
   board(limitEach: number): Promise<SessionBoard>;
+  /** A host's own shows, newest first. */
+  sessionsOfHost(hostId: string, limit?: number): Promise<LiveSession[]>;
 }
 
 interface Deps {
@@ -115,6 +117,10 @@ export function createLive({ database, audit, clock, catalog, hostNames }: Deps)
       const [session] = await hydrate(await db.select().from(liveSessions).where(eq(liveSessions.id, id)));
       if (!session) throw new NotFound("live_session_not_found");
       return session;
+    },
+
+    async sessionsOfHost(hostId, limit = 50) {
+      return hydrate(await db.select().from(liveSessions).where(eq(liveSessions.hostId, hostId)).orderBy(desc(liveSessions.scheduledAt)).limit(limit));
     },
 
     async board(limitEach) {

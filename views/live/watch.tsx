@@ -24,17 +24,27 @@ export function ChatForm({ v, sessionId, error, body = "" }: { v: ViewContext; s
 
 export function ChatLines({ lines, removable = false, v, sessionId }: { lines: ChatLine[]; removable?: boolean; v: ViewContext; sessionId: string }) {
   return (
-    <ol id="chat-lines" class="chat-lines" aria-live="polite" data-removable={removable ? "true" : undefined} data-session={sessionId}>
+    <ol
+      id="chat-lines"
+      class="chat-lines"
+      aria-live="polite"
+      data-removable={removable ? "true" : undefined}
+      data-session={sessionId}
+      data-mute-label={v.t("live.mute_viewer")}
+      data-remove-label={v.t("live.remove_viewer")}
+    >
       {lines.map((line) => (
         <li data-user={line.userId}>
           <strong>{line.name}</strong> {line.body}
-          {removable && (
-            <form method="post" action={`/studio/${sessionId}/remove`} hx-post={`/studio/${sessionId}/remove`} hx-swap="none" class="inline-form">
-              <CsrfField v={v} />
-              <input type="hidden" name="userId" value={line.userId} />
-              <button type="submit" class="link-button">{v.t("live.remove_viewer")}</button>
-            </form>
-          )}
+          {removable &&
+            (["muted", "removed"] as const).map((kind) => (
+              <form method="post" action={`/studio/${sessionId}/remove`} hx-post={`/studio/${sessionId}/remove`} hx-swap="none" class="inline-form">
+                <CsrfField v={v} />
+                <input type="hidden" name="userId" value={line.userId} />
+                <input type="hidden" name="kind" value={kind} />{" "}
+                <button type="submit" class="link-button">{v.t(kind === "muted" ? "live.mute_viewer" : "live.remove_viewer")}</button>
+              </form>
+            ))}
         </li>
       ))}
     </ol>

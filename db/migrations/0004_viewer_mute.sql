@@ -1,0 +1,1 @@
+ALTER TABLE `live_removed_viewers` ADD `kind` text DEFAULT 'removed' NOT NULL;

@@ -1,0 +1,59 @@
+// Hosts' own shows: the list, and scheduling a new one for a store they host for.
+import { Hono, type Context } from "hono";
+import * as v from "valibot";
+import type { AppEnv } from "../../src/platform/context.ts";
+import { allow } from "../../src/platform/access.ts";
+import { parseForm, type FieldErrors } from "../../src/platform/forms.ts";
+import { wallTimeToUtc } from "../../src/platform/zoned-time.ts";
+import { redirectAfterPost, renderPage } from "../../views/render.tsx";
+import { viewContext } from "../../views/view-context.ts";
+import { MyShowsPage, ScheduleForm, type ScheduleValues } from "../../views/live/schedule.tsx";
+import type { Catalog } from "../orders/index.ts";
+import type { Live } from "./service.ts";
+
+const MAX_AHEAD_MS = 90 * 24 * 60 * 60 * 1000;
+
+const scheduleShape = v.object({
+  title: v.pipe(v.optional(v.string(), ""), v.trim(), v.nonEmpty("live.schedule.title_invalid"), v.maxLength(80, "live.schedule.title_invalid")),
+  startsAt: v.string(),
+  storeId: v.pipe(v.string(), v.regex(/^sto_[0-9A-Z]{26}$/, "error.bad_request")),
+  productIds: v.pipe(v.array(v.pipe(v.string(), v.regex(/^prd_[0-9A-Z]{26}$/, "error.bad_request"))), v.minLength(1, "live.schedule.products_invalid"), v.maxLength(30, "live.schedule.products_invalid")),
+});
+
+export function scheduleRoutes({ live, catalog }: { live: Live; catalog: Catalog }) {
+  const app = new Hono<AppEnv>();
+
+  async function page(c: Context<AppEnv>, values: ScheduleValues, errors?: FieldErrors) {
+    const vc = viewContext(c);
+    const userId = c.var.user!.id;
+    const stores = await catalog.storesOf(userId);
+    const storeId = values.storeId ?? stores[0]?.id;
+    const products = (await catalog.listPublishedProducts(200)).filter((product) => product.storeId === storeId);
+    const form = stores.length ? <ScheduleForm v={vc} stores={stores} products={products} values={{ ...values, storeId }} errors={errors} timeZone={c.var.timeZone} /> : null;
+    if (c.req.header("hx-request") && c.req.method === "POST") return c.html(form ?? <></>, errors ? 422 : 200);
+    return renderPage(c, vc.t("live.my_shows"), <MyShowsPage v={vc} sessions={await live.sessionsOfHost(userId)} form={form} />, errors ? 422 : 200);
+  }
+
+  app.get("/studio", allow.roles("host"), (c) => page(c, {}));
+
+  app.post("/studio", allow.roles("host"), async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const productIds = body.productIds === undefined ? [] : [body.productIds].flat().map(String);
+    const values: ScheduleValues = { title: String(body.title ?? ""), startsAt: String(body.startsAt ?? ""), storeId: String(body.storeId ?? ""), productIds };
+    const form = parseForm(scheduleShape, { ...body, productIds });
+    const errors: FieldErrors = form.ok ? {} : { ...form.errors };
+    const at = wallTimeToUtc(values.startsAt ?? "", c.var.timeZone);
+    const now = Date.now();
+    if (!at || at.getTime() < now - 5 * 60_000 || at.getTime() > now + MAX_AHEAD_MS) errors.startsAt = "live.schedule.time_invalid";
+    const userId = c.var.user!.id;
+    const stores = await catalog.storesOf(userId);
+    if (!stores.some((store) => store.id === values.storeId)) errors.storeId = "error.forbidden";
+    const storeProducts = new Set((await catalog.listPublishedProducts(500)).filter((p) => p.storeId === values.storeId).map((p) => p.id));
+    if (productIds.some((id) => !storeProducts.has(id))) errors.productIds = "live.schedule.products_invalid";
+    if (!form.ok || Object.keys(errors).length > 0) return page(c, values, errors);
+    const session = await live.scheduleSession({ type: "user", id: userId }, { storeId: values.storeId!, hostId: userId, title: form.value.title, scheduledAt: at!, productIds });
+    return redirectAfterPost(c, `/studio/${session.id}`);
+  });
+
+  return app;
+}

@@ -1,0 +1,81 @@
+// A host's shows, and the form to schedule one: title, start time in the shop's zone, line-up.
+import type { LiveSession } from "../../modules/live/index.ts";
+import type { ProductSummary, Store } from "../../modules/orders/index.ts";
+import type { FieldErrors } from "../../src/platform/forms.ts";
+import { CsrfField, Field, Notice } from "../components.tsx";
+import type { ViewContext } from "../view-context.ts";
+
+export interface ScheduleValues {
+  title?: string;
+  startsAt?: string;
+  storeId?: string;
+  productIds?: string[];
+}
+
+export function ScheduleForm(props: { v: ViewContext; stores: Store[]; products: ProductSummary[]; values: ScheduleValues; errors?: FieldErrors; timeZone: string }) {
+  const { v, stores, products, values, errors = {}, timeZone } = props;
+  const chosen = values.productIds ?? [];
+  return (
+    <form id="schedule" method="post" action="/studio" hx-post="/studio" hx-target="this" hx-swap="outerHTML" class="card form form--wide" novalidate>
+      <h2>{v.t("live.schedule.title")}</h2>
+      {Object.keys(errors).length > 0 && <Notice kind="error">{v.t("validation.form")}</Notice>}
+      <CsrfField v={v} />
+      <Field v={v} name="title" label="live.schedule.show_title" value={values.title} error={errors.title} required maxlength={80} />
+      <div class={errors.startsAt ? "field field--invalid" : "field"}>
+        <label for="field-startsAt">{v.t("live.schedule.starts", { zone: timeZone })}</label>
+        <input id="field-startsAt" name="startsAt" type="datetime-local" value={values.startsAt} required />
+        {errors.startsAt && <p class="field__error" role="alert">{v.t(errors.startsAt)}</p>}
+      </div>
+      {stores.length > 1 && (
+        <div class="field">
+          <label for="field-storeId">{v.t("live.schedule.store")}</label>
+          <select id="field-storeId" name="storeId" class="field__control">
+            {stores.map((store) => (
+              <option value={store.id} selected={store.id === values.storeId}>
+                {v.pick(store.nameZh, store.nameEn)}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {stores.length === 1 && <input type="hidden" name="storeId" value={stores[0]!.id} />}
+      <fieldset>
+        <legend>{v.t("live.line_up")}</legend>
+        {products.map((product) => (
+          <label class="check check--block">
+            <input type="checkbox" name="productIds" value={product.id} checked={chosen.includes(product.id)} /> {v.pick(product.titleZh, product.titleEn)}
+          </label>
+        ))}
+        {errors.productIds && (
+          <p class="field__error" role="alert">
+            {v.t(errors.productIds)}
+          </p>
+        )}
+      </fieldset>
+      <button type="submit" class="button button--primary">{v.t("live.schedule.submit")}</button>
+    </form>
+  );
+}
+
+export function MyShowsPage(props: { v: ViewContext; sessions: LiveSession[]; form: unknown }) {
+  const { v, sessions } = props;
+  return (
+    <article>
+      <h1>{v.t("live.my_shows")}</h1>
+      <ul class="card-list">
+        {sessions.map((session) => (
+          <li class="card">
+            <h2 class="card__title">{session.title}</h2>
+            <p class="muted">
+              {v.t(`live.status.${session.status}`)} · {v.formatTime(session.startedAt ?? session.scheduledAt)}
+            </p>
+            <p>
+              {session.status === "ended" ? <a href={`/live/${session.id}/summary`}>{v.t("live.figures")}</a> : <a href={`/studio/${session.id}`}>{v.t("live.studio")}</a>}
+            </p>
+          </li>
+        ))}
+      </ul>
+      {props.form as never}
+    </article>
+  );
+}
