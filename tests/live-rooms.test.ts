@@ -178,3 +178,20 @@ describe("scheduling", () => {
     expect((await shopper.get("/studio")).status).toBe(403);
   });
 });
+
+describe("real-name verification", () => {
+  it("keeps a host whose real name is not approved from going live", async () => {
+    const system = { type: "system" as const, id: "test" };
+    const newcomer = await app.services.accounts.createAccount({ email: "new.host@example.com", displayName: "新主播", password: "long-enough-password", roles: ["host", "shopper"] }, system);
+    const store = (await app.services.live.getSession(sessionId)).store;
+    await app.services.catalog.addStaff(system, store.id, newcomer.id, "host");
+    const show = await app.services.live.scheduleSession(system, { storeId: store.id, hostId: newcomer.id, title: "新人首播", scheduledAt: new Date(Date.now() + 3_600_000), productIds: lineUp.slice(0, 1) });
+    const client = app.client();
+    await client.signIn("new.host@example.com", "long-enough-password");
+    await client.get(`/studio/${show.id}`);
+    const refused = await client.post(`/studio/${show.id}/go-live`, {}, { htmx: true });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("real-name verification has not been approved");
+    expect((await app.services.live.getSession(show.id)).status).toBe("scheduled");
+  });
+});
