@@ -29,7 +29,7 @@ export function createServices({ database, clock, passwords, sealer, cardPayment
   const hostVerification = createHostVerification({ database, audit, clock, sealer });
   const accounts = createAccounts({ database, audit, clock, passwords });
   const catalog = createCatalog({ database, audit, clock, images });
-  const live = createLive({ database, audit, clock, catalog, hostNames: (ids) => accounts.displayNames(ids) });
+  const live = createLive({ database, audit, clock, catalog, images, hostNames: (ids) => accounts.displayNames(ids) });
   const liveSessionStore = (id: string) => live.getSession(id).then((session) => session.store.id, () => null);
   const orders = createOrders({ database, audit, clock, catalog, sealer, cardPayments, settings: orderSettings, log, liveSessionStore, onOrderPlaced: (order) => liveRoom.orderPlaced(order) });
   const displayName = async (userId: string) => (await accounts.displayNames([userId])).get(userId) ?? "—";

@@ -87,11 +87,8 @@ async function createProduct(overrides: Record<string, string> = {}): Promise<st
   return location.split("/").at(-1)!;
 }
 
-async function upload(client: TestClient, productId: string, file: File, htmx = false): Promise<Response> {
-  const form = new FormData();
-  form.set("_csrf", client.csrfToken!);
-  form.set("image", file);
-  return client.request(`/merchant/products/${productId}/images`, { method: "POST", body: form, htmx });
+function upload(client: TestClient, productId: string, file: File, htmx = false): Promise<Response> {
+  return client.postMultipart(`/merchant/products/${productId}/images`, {}, { image: file }, { htmx });
 }
 
 describe("creating a product", () => {

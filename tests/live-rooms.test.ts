@@ -167,13 +167,24 @@ describe("scheduling", () => {
     for (const message of ["Give the show a title", "Choose a start time", "Choose 1 to 30 products"]) expect(html).toContain(message);
     const tomorrow = new Date(Date.now() + 86_400_000);
     const wall = new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).format(tomorrow).replace(" ", "T");
-    const made = await host.post("/studio", { title: "周末茶会 Weekend tea party", startsAt: wall, storeId, productIds: own });
+    const notPicture = await host.postMultipart("/studio", { title: "周末茶会", startsAt: wall, storeId, productIds: own }, { cover: new File(["<html>not a picture</html>"], "cover.png", { type: "image/png" }) });
+    expect(notPicture.status).toBe(422);
+    expect(await notPicture.text()).toContain("The cover must be a JPEG, PNG or WebP picture");
+    // The smallest valid PNG: a 1×1 transparent pixel.
+    const png = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="), (ch) => ch.charCodeAt(0));
+    const made = await host.postMultipart("/studio", { title: "周末茶会 Weekend tea party", startsAt: wall, storeId, productIds: own }, { cover: new File([png], "cover.png", { type: "image/png" }) });
     expect(made.status).toBe(303);
     const id = /\/studio\/(liv_[0-9A-Z]+)/.exec(made.headers.get("location")!)![1]!;
     const session = await app.services.live.getSession(id);
     expect(session.status).toBe("scheduled");
     expect(session.productIds).toEqual(own);
-    expect(await (await app.client().get("/")).text()).toContain("周末茶会 Weekend tea party");
+    const home = await (await app.client().get("/")).text();
+    expect(home).toContain("周末茶会 Weekend tea party");
+    const coverUrl = /src="(\/media\/covers\/cov_[0-9A-Z]+\.png)"/.exec(home)![1]!;
+    const served = await app.client().request(coverUrl);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("image/png");
+    expect(new Uint8Array(await served.arrayBuffer())).toEqual(png);
     const shopper = (await newShopper(app)).client;
     expect((await shopper.get("/studio")).status).toBe(403);
   });

@@ -13,6 +13,8 @@ export const liveSessions = sqliteTable(
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     endedAt: integer("ended_at", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    /** The show's cover picture in the image store ("cov_….jpg"), if the host gave one. */
+    coverKey: text("cover_key"),
     /** The product the host has pinned in the room now, if any. */
     pinnedProductId: text("pinned_product_id"),
     likes: integer("likes").notNull().default(0),

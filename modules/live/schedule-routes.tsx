@@ -8,8 +8,8 @@ import { wallTimeToUtc } from "../../src/platform/zoned-time.ts";
 import { redirectAfterPost, renderPage } from "../../views/render.tsx";
 import { viewContext } from "../../views/view-context.ts";
 import { MyShowsPage, ScheduleForm, type ScheduleValues } from "../../views/live/schedule.tsx";
-import type { Catalog } from "../orders/index.ts";
-import type { Live } from "./service.ts";
+import { sniffImageType, type Catalog } from "../orders/index.ts";
+import { COVER_MAX_BYTES, type Live } from "./service.ts";
 
 const MAX_AHEAD_MS = 90 * 24 * 60 * 60 * 1000;
 
@@ -42,6 +42,8 @@ export function scheduleRoutes({ live, catalog }: { live: Live; catalog: Catalog
     const values: ScheduleValues = { title: String(body.title ?? ""), startsAt: String(body.startsAt ?? ""), storeId: String(body.storeId ?? ""), productIds };
     const form = parseForm(scheduleShape, { ...body, productIds });
     const errors: FieldErrors = form.ok ? {} : { ...form.errors };
+    const cover = body.cover instanceof File && body.cover.size > 0 ? new Uint8Array(await body.cover.arrayBuffer()) : null;
+    if (cover && (cover.length > COVER_MAX_BYTES || !sniffImageType(cover))) errors.cover = "live.schedule.cover_invalid";
     const at = wallTimeToUtc(values.startsAt ?? "", c.var.timeZone);
     const now = Date.now();
     if (!at || at.getTime() < now - 5 * 60_000 || at.getTime() > now + MAX_AHEAD_MS) errors.startsAt = "live.schedule.time_invalid";
@@ -52,7 +54,20 @@ export function scheduleRoutes({ live, catalog }: { live: Live; catalog: Catalog
     if (productIds.some((id) => !storeProducts.has(id))) errors.productIds = "live.schedule.products_invalid";
     if (!form.ok || Object.keys(errors).length > 0) return page(c, values, errors);
     const session = await live.scheduleSession({ type: "user", id: userId }, { storeId: values.storeId!, hostId: userId, title: form.value.title, scheduledAt: at!, productIds });
+    if (cover) await live.setCover({ type: "user", id: userId }, session.id, cover);
     return redirectAfterPost(c, `/studio/${session.id}`);
+  });
+
+  app.get("/media/covers/:key", allow.public(), async (c) => {
+    const image = await live.openCover(c.req.param("key"));
+    if (!image) return c.notFound();
+    return c.body(image.bytes as Uint8Array<ArrayBuffer>, 200, {
+      "Content-Type": image.contentType,
+      // Keys are never reused, so a cover can be cached for good.
+      "Cache-Control": "public, max-age=31536000, immutable",
+      "X-Content-Type-Options": "nosniff",
+      "Content-Security-Policy": "default-src 'none'; sandbox",
+    });
   });
 
   return app;

@@ -4,9 +4,9 @@ import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { liveSessionProducts, liveSessions } from "../../db/schema/live.ts";
 import type { Actor, AuditTrail } from "../compliance/index.ts";
-import type { Catalog, Store } from "../orders/index.ts";
+import { imageExtensions, isStorageKey, sniffImageType, type Catalog, type ImageStore, type Store, type StoredImage } from "../orders/index.ts";
 import type { Clock } from "../../src/platform/clock.ts";
-import { NotFound } from "../../src/platform/errors.ts";
+import { DomainError, NotFound } from "../../src/platform/errors.ts";
 import { InvalidTransition } from "./errors.ts";
 import { newId } from "../../src/platform/ids.ts";
 
@@ -15,6 +15,8 @@ export type LiveStatus = (typeof liveSessions.$inferSelect)["status"];
 export interface LiveSession {
   id: string;
   title: string;
+  /** Where the cover picture is served, if the show has one. */
+  coverUrl: string | null;
   status: LiveStatus;
   scheduledAt: Date;
   startedAt: Date | null;
@@ -38,11 +40,25 @@ export interface Live {
   endSession(actor: Actor, id: string): Promise<void>;
   getSession(id: string): Promise<LiveSession>;
   board(limitEach: number): Promise<SessionBoard>;
+  /** Gives the show a cover picture (checked by its bytes: JPEG, PNG or WebP, at most 5 MB). */
+  setCover(actor: Actor, id: string, bytes: Uint8Array): Promise<void>;
+  /** The cover picture's bytes, by the key its URL names. */
+  openCover(key: string): Promise<StoredImage | null>;
   /** A host's own shows, newest first. */
   sessionsOfHost(hostId: string, limit?: number): Promise<LiveSession[]>;
 }
 
+/** A cover that is not a picture, or too large. */
+export class CoverRejected extends DomainError {
+  constructor() {
+    super(422, "cover_rejected", "live.schedule.cover_invalid");
+  }
+}
+
+export const COVER_MAX_BYTES = 5 * 1024 * 1024;
+
 interface Deps {
+  images: ImageStore;
   database: Database;
   audit: AuditTrail;
   clock: Clock;
@@ -50,7 +66,7 @@ interface Deps {
   hostNames: (ids: readonly string[]) => Promise<Map<string, string>>;
 }
 
-export function createLive({ database, audit, clock, catalog, hostNames }: Deps): Live {
+export function createLive({ database, audit, clock, catalog, hostNames, images }: Deps): Live {
   const { db } = database;
 
   async function hydrate(rows: (typeof liveSessions.$inferSelect)[]): Promise<LiveSession[]> {
@@ -64,6 +80,7 @@ export function createLive({ database, audit, clock, catalog, hostNames }: Deps)
     return rows.map((row) => ({
       id: row.id,
       title: row.title,
+      coverUrl: row.coverKey ? `/media/covers/${row.coverKey}` : null,
       status: row.status,
       scheduledAt: row.scheduledAt,
       startedAt: row.startedAt,
@@ -117,6 +134,25 @@ export function createLive({ database, audit, clock, catalog, hostNames }: Deps)
       const [session] = await hydrate(await db.select().from(liveSessions).where(eq(liveSessions.id, id)));
       if (!session) throw new NotFound("live_session_not_found");
       return session;
+    },
+
+    async setCover(actor, id, bytes) {
+      const type = sniffImageType(bytes);
+      if (!type || bytes.length > COVER_MAX_BYTES) throw new CoverRejected();
+      const [row] = await db.select({ coverKey: liveSessions.coverKey }).from(liveSessions).where(eq(liveSessions.id, id));
+      if (!row) throw new NotFound("live_session_not_found");
+      const key = `${newId("cov", clock.now().getTime())}.${imageExtensions[type]}`;
+      await images.put(key, bytes, type);
+      await database.write(async (tx) => {
+        await tx.update(liveSessions).set({ coverKey: key }).where(eq(liveSessions.id, id));
+        await audit.record(tx, { actor, action: "live.cover_set", subject: `live_session:${id}`, data: { key, bytes: bytes.length, type } });
+      });
+      if (row.coverKey) await images.delete(row.coverKey).catch(() => undefined);
+    },
+
+    async openCover(key) {
+      if (!isStorageKey(key) || !key.startsWith("cov_")) return null;
+      return images.get(key);
     },
 
     async sessionsOfHost(hostId, limit = 50) {

@@ -20,3 +20,5 @@ export { couponValue } from "./coupons.ts";
 export type { StoreOrderFilter } from "./order-queries.ts";
 export type { FlashSale, FlashSales, FlashSaleStatus, NewFlashSale } from "./flash-sales.ts";
 export { FlashSaleRefused, FlashSaleSoldOut } from "./errors.ts";
+export { sniffImageType, imageExtensions } from "./images/sniff.ts";
+export { isStorageKey } from "./images/image-store.ts";

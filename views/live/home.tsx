@@ -13,6 +13,7 @@ function SessionCard({ v, session }: { v: ViewContext; session: LiveSession }) {
         : v.t("live.starts", { time: v.formatTime(session.scheduledAt) });
   return (
     <li class={`session-card session-card--${session.status}`}>
+      {session.coverUrl && <img class="session-card__cover" src={session.coverUrl} alt="" loading="lazy" />}
       {session.status === "live" && <span class="badge badge--live">{v.t("live.badge_live")}</span>}
       <h3>
         <a href={`/live/${session.id}`}>{session.title}</a>

@@ -16,7 +16,7 @@ export function ScheduleForm(props: { v: ViewContext; stores: Store[]; products:
   const { v, stores, products, values, errors = {}, timeZone } = props;
   const chosen = values.productIds ?? [];
   return (
-    <form id="schedule" method="post" action="/studio" hx-post="/studio" hx-target="this" hx-swap="outerHTML" class="card form form--wide" novalidate>
+    <form id="schedule" method="post" action="/studio" hx-post="/studio" hx-target="this" hx-swap="outerHTML" enctype="multipart/form-data" class="card form form--wide" novalidate>
       <h2>{v.t("live.schedule.title")}</h2>
       {Object.keys(errors).length > 0 && <Notice kind="error">{v.t("validation.form")}</Notice>}
       <CsrfField v={v} />
@@ -25,6 +25,11 @@ export function ScheduleForm(props: { v: ViewContext; stores: Store[]; products:
         <label for="field-startsAt">{v.t("live.schedule.starts", { zone: timeZone })}</label>
         <input id="field-startsAt" name="startsAt" type="datetime-local" value={values.startsAt} required />
         {errors.startsAt && <p class="field__error" role="alert">{v.t(errors.startsAt)}</p>}
+      </div>
+      <div class={errors.cover ? "field field--invalid" : "field"}>
+        <label for="field-cover">{v.t("live.schedule.cover")}</label>
+        <input id="field-cover" name="cover" type="file" accept="image/jpeg,image/png,image/webp" />
+        {errors.cover && <p class="field__error" role="alert">{v.t(errors.cover)}</p>}
       </div>
       {stores.length > 1 && (
         <div class="field">

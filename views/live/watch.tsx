@@ -86,7 +86,9 @@ export function WatchPage(props: { v: ViewContext; session: LiveSession; card: S
       {!available && <Notice kind="info">{v.t("live.unavailable")}</Notice>}
       {!live && <Notice kind="info">{session.status === "ended" ? v.t("live.ended_title") : v.t("live.starts", { time: v.formatTime(session.scheduledAt) })}</Notice>}
       <div class="stage">
-        <div id="video" class="video" role="img" aria-label={session.title} data-testid="video" />
+        <div id="video" class="video" role="img" aria-label={session.title} data-testid="video">
+          {!live && session.coverUrl && <img src={session.coverUrl} alt="" class="stage__cover" />}
+        </div>
         <p id="stage-status" class="muted small" aria-live="polite" />
       </div>
       <p id="ticker" class="ticker" aria-live="polite" data-template={v.t("live.someone_bought", { name: "{name}", product: "{product}" })} />

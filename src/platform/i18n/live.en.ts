@@ -67,4 +67,6 @@ export const liveEn = {
   "live.status.scheduled": "Scheduled",
   "live.status.live": "Live",
   "live.status.ended": "Ended",
+  "live.schedule.cover": "Cover picture (JPEG, PNG or WebP, up to 5 MB, optional)",
+  "live.schedule.cover_invalid": "The cover must be a JPEG, PNG or WebP picture of at most 5 MB.",
 } as const;

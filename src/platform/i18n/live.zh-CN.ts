@@ -69,4 +69,6 @@ export const liveZhCN: { readonly [K in keyof typeof liveEn]: string } = {
   "live.status.scheduled": "已预约",
   "live.status.live": "直播中",
   "live.status.ended": "已结束",
+  "live.schedule.cover": "封面图（JPEG、PNG 或 WebP，不超过 5 MB，可不传）",
+  "live.schedule.cover_invalid": "封面必须是不超过 5 MB 的 JPEG、PNG 或 WebP 图片。",
 };
