@@ -6,99 +6,19 @@
 // It talks to bench/live-fanout.ts in JSON lines: commands on stdin, answers on stdout, each answer on
 // a line of its own that starts with ANSWER_PREFIX (anything else the native SDK prints is ignored).
 // When stdin ends — the bench exited, or was killed — it exits at once, so no receiver outlives it.
-import { dispose, Room, RoomEvent } from "@livekit/rtc-node";
-import { dlopen, FFIType, ptr } from "bun:ffi";
-
-export const ANSWER_PREFIX = "@@live-fanout ";
-
-export interface JoinCommand {
-  type: "join";
-  url: string;
-  participants: { identity: string; token: string }[];
-  /** Participants connecting at once in this process. */
-  concurrency: number;
-}
-
-/** Hands over (and forgets) the receipts of packets whose payload carries run `run`. */
-export interface ReportCommand {
-  type: "report";
-  run: string;
-}
-
-export interface LeaveCommand {
-  type: "leave";
-}
-
-export type ReceiverCommand = JoinCommand | ReportCommand | LeaveCommand;
-
-/** The packet the sender sends; receivers read `run` and `id` only (the rest is room-message ballast). */
-export interface FanoutPayload {
-  run: string;
-  id: number;
-  sentAt: number;
-  [key: string]: unknown;
-}
-
-/** Both clocks read back to back, so the bench can tell whether processes agree on the wall-clock one. */
-export interface ClockReading {
-  wallMs: number;
-  /** Null where CLOCK_MONOTONIC cannot be read (not Linux/glibc). */
-  monoMs: number | null;
-}
-
-export interface HelloAnswer {
-  type: "hello";
-  pid: number;
-  clock: ClockReading;
-}
-
-export interface JoinedAnswer {
-  type: "joined";
-  joined: number;
-  failed: { identity: string; error: string }[];
-  seconds: number;
-}
-
-export interface ReportAnswer {
-  type: "report";
-  run: string;
-  /** identity → [message id, receive time (wall-clock ms, performance.timeOrigin + performance.now())] */
-  receipts: Record<string, [number, number][]>;
-  /** Packets on this run received more than once by the same participant. */
-  duplicates: number;
-  /** Packets that were not JSON of the expected shape. */
-  unreadable: number;
-  clock: ClockReading;
-}
-
-export type ReceiverAnswer = HelloAnswer | JoinedAnswer | ReportAnswer;
-
-/** performance.timeOrigin + performance.now(): milliseconds on the wall clock, sub-millisecond resolution. */
-export const wallNow = () => performance.timeOrigin + performance.now();
-
-// CLOCK_MONOTONIC, one clock for every process on the machine, read through libc: Bun's process.hrtime()
-// and Bun.nanoseconds() count from the process's own start, so they cannot compare two processes.
-const CLOCK_MONOTONIC = 1;
-const timespec = new BigInt64Array(2);
-const clockGettime = (() => {
-  if (process.platform !== "linux") return undefined;
-  try {
-    return dlopen("libc.so.6", { clock_gettime: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 } }).symbols.clock_gettime;
-  } catch {
-    return undefined;
-  }
-})();
-
-/** CLOCK_MONOTONIC in milliseconds, or null where it cannot be read. */
-export function monoNow(): number | null {
-  if (!clockGettime || clockGettime(CLOCK_MONOTONIC, ptr(timespec)) !== 0) return null;
-  return Number(timespec[0]!) * 1000 + Number(timespec[1]!) / 1e6;
-}
-
-export function readClocks(): ClockReading {
-  const wallMs = wallNow();
-  return { wallMs, monoMs: monoNow() };
-}
+import { ContinualGatheringPolicy, dispose, IceServer, IceTransportType, Room, RoomEvent, type RoomOptions } from "@livekit/rtc-node";
+import {
+  ANSWER_PREFIX,
+  readClocks,
+  wallNow,
+  type FanoutPayload,
+  type JoinCommand,
+  type JoinedAnswer,
+  type ReceiverAnswer,
+  type ReceiverCommand,
+  type ReportAnswer,
+  type ReportCommand,
+} from "./live-fanout-protocol.ts";
 
 function answer(message: ReceiverAnswer): void {
   process.stdout.write(`${ANSWER_PREFIX}${JSON.stringify(message)}\n`);
@@ -142,12 +62,20 @@ async function join(command: JoinCommand): Promise<void> {
   const failed: JoinedAnswer["failed"] = [];
   let joined = 0;
   const queue = [...command.participants];
+  const options: RoomOptions = { autoSubscribe: true, dynacast: false };
+  if (command.iceServers) {
+    options.rtcConfig = {
+      iceTransportType: IceTransportType.TRANSPORT_ALL,
+      continualGatheringPolicy: ContinualGatheringPolicy.GATHER_CONTINUALLY,
+      iceServers: [new IceServer({ urls: command.iceServers })],
+    };
+  }
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const member: Member = { identity: next.identity, room: new Room(), receipts: new Map() };
       listen(member);
       try {
-        await member.room.connect(command.url, next.token, { autoSubscribe: true, dynacast: false });
+        await member.room.connect(command.url, next.token, options);
         members.push(member);
         joined++;
       } catch (error) {
@@ -188,9 +116,10 @@ async function leave(code: number): Promise<never> {
 
 async function main(): Promise<void> {
   answer({ type: "hello", pid: process.pid, clock: readClocks() });
+  const stdinDecoder = new TextDecoder();
   let buffered = "";
   for await (const chunk of process.stdin) {
-    buffered += typeof chunk === "string" ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
+    buffered += typeof chunk === "string" ? chunk : stdinDecoder.decode(chunk as Uint8Array, { stream: true });
     for (let newline = buffered.indexOf("\n"); newline >= 0; newline = buffered.indexOf("\n")) {
       const line = buffered.slice(0, newline).trim();
       buffered = buffered.slice(newline + 1);
