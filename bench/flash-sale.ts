@@ -22,7 +22,7 @@ import { baselineVariantCount, openRuntime, prepareBaselineSkus, prepareSale, re
 import type { FlashSaleJob, FlashSaleLoadReport, Latency } from "./flash-sale-load.ts";
 import { readFlags, UsageError } from "./options.ts";
 import { fixed, machineLines, percent, table } from "./report.ts";
-import { cleanUpOnInterrupt, interruptedBy } from "./interrupts.ts";
+import { runBench } from "./interrupts.ts";
 import { startServer, type BenchServer } from "./server-process.ts";
 
 interface FlashSaleParams {
@@ -67,8 +67,6 @@ async function cleanUp(): Promise<void> {
   if (loadProcess && loadProcess.exitCode === null) loadProcess.kill();
   await server?.stop();
 }
-
-cleanUpOnInterrupt(cleanUp);
 
 async function runLoadProcess(job: FlashSaleJob): Promise<FlashSaleLoadReport> {
   const child = Bun.spawn([process.execPath, join(import.meta.dir, "flash-sale-load.ts")], {
@@ -213,13 +211,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let exitCode = 1;
-try {
-  exitCode = await main();
-} catch (error) {
-  if (interruptedBy() === undefined) console.error(error instanceof Error ? error.message : String(error));
-  exitCode = error instanceof UsageError ? 2 : 1;
-} finally {
-  await cleanUp();
-}
-process.exit(interruptedBy() ?? exitCode);
+await runBench(main, cleanUp);

@@ -9,9 +9,9 @@
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import type { LoadReport, Target } from "./load-report.ts";
-import { loadParams, paramFlags, paramsToArgs, readFlags, UsageError, type LoadParams } from "./options.ts";
+import { loadParams, paramFlags, paramsToArgs, readFlags, type LoadParams } from "./options.ts";
 import { machineLines, paramLines, resultLines } from "./report.ts";
-import { cleanUpOnInterrupt, interruptedBy } from "./interrupts.ts";
+import { runBench } from "./interrupts.ts";
 import { startServer, type BenchServer } from "./server-process.ts";
 
 let server: BenchServer | undefined;
@@ -21,8 +21,6 @@ async function cleanUp(): Promise<void> {
   if (loadProcess && loadProcess.exitCode === null) loadProcess.kill();
   await server?.stop();
 }
-
-cleanUpOnInterrupt(cleanUp);
 
 /** The path of the first product the home page links to, checked to answer 200. */
 async function findProductPath(baseUrl: string): Promise<string> {
@@ -83,13 +81,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let exitCode = 1;
-try {
-  exitCode = await main();
-} catch (error) {
-  if (interruptedBy() === undefined) console.error(error instanceof Error ? error.message : String(error));
-  exitCode = error instanceof UsageError ? 2 : 1;
-} finally {
-  await cleanUp();
-}
-process.exit(interruptedBy() ?? exitCode);
+await runBench(main, cleanUp);

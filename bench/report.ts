@@ -4,11 +4,12 @@ import type { LoadReport, TargetReport } from "./load-report.ts";
 import type { LoadParams } from "./options.ts";
 import { median } from "./stats.ts";
 
-export function machineLines(): string[] {
+/** The machine, the runtime and how the bench's processes share it, and the load before the run. */
+export function machineLines(processes = "the server and the load generator are separate Bun processes sharing these CPUs"): string[] {
   const model = cpus()[0]?.model.trim() ?? "unknown CPU";
   return [
     `machine: ${availableParallelism()} CPUs available (${cpus().length} online), ${model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${process.platform}/${process.arch}`,
-    `runtime: Bun ${Bun.version}; the server and the load generator are separate Bun processes sharing these CPUs`,
+    `runtime: Bun ${Bun.version}; ${processes}`,
     `load average before the run: ${loadavg().map((n) => n.toFixed(2)).join(" ")} (other work on the machine skews the figures)`,
   ];
 }
