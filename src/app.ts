@@ -16,6 +16,7 @@ import { accountRoutes } from "./accounts/routes.tsx";
 import { complianceRoutes } from "../modules/compliance/index.ts";
 import { liveRoutes, roomRoutes, scheduleRoutes } from "../modules/live/index.ts";
 import { orderRoutes } from "../modules/orders/index.ts";
+import { posRoutes } from "../modules/pos/index.ts";
 import type { Services } from "./services.ts";
 
 export interface AppSettings {
@@ -67,6 +68,7 @@ export function createApp({ services, settings, logger, serveStatic }: AppDeps) 
   app.route("/", scheduleRoutes({ live: services.live, catalog: services.catalog }));
   app.route("/", roomRoutes({ live: services.live, rooms: services.rooms, showcase: services.showcase, catalog: services.catalog, orders: services.orders, feed: services.liveRoom, gateway: services.roomGateway }));
   app.route("/", orderRoutes({ catalog: services.catalog, orders: services.orders, displayNames: (ids: readonly string[]) => services.accounts.displayNames(ids) }));
+  app.route("/", posRoutes({ pos: services.pos }));
   app.route("/", complianceRoutes({ audit: services.audit }));
 
   return app;

@@ -2,6 +2,7 @@
 import type { Database } from "../db/database.ts";
 import { createAuditTrail, createHostVerification, findBannedTerms, HostNotVerified } from "../modules/compliance/index.ts";
 import { createCatalog, createOrders, type CardPayments, type ImageStore, type OrderSettings } from "../modules/orders/index.ts";
+import { createPos } from "../modules/pos/index.ts";
 import { createLive, createRoomFeed, createRooms, createShowcase, type RoomGateway } from "../modules/live/index.ts";
 import { createAccounts } from "./accounts/service.ts";
 import type { Clock } from "./platform/clock.ts";
@@ -32,6 +33,7 @@ export function createServices({ database, clock, passwords, sealer, cardPayment
   const live = createLive({ database, audit, clock, catalog, images, hostNames: (ids) => accounts.displayNames(ids) });
   const liveSessionStore = (id: string) => live.getSession(id).then((session) => session.store.id, () => null);
   const orders = createOrders({ database, audit, clock, catalog, sealer, cardPayments, settings: orderSettings, log, liveSessionStore, onOrderPlaced: (order) => liveRoom.orderPlaced(order) });
+  const pos = createPos({ database, audit, clock, sealer, storeSales: orders.storeSales, managedStore: (userId) => orders.managedStore(userId) });
   const displayName = async (userId: string) => (await accounts.displayNames([userId])).get(userId) ?? "—";
   const rooms = createRooms({
     database,
@@ -47,7 +49,7 @@ export function createServices({ database, clock, passwords, sealer, cardPayment
   const runningSales = async (sessionId: string) => (await orders.flashSales.active(sessionId)).map((sale) => ({ ...sale, priceFen: sale.price.amount }));
   const showcase = createShowcase({ catalog, runningSales });
   const liveRoom = createRoomFeed({ rooms, showcase, figures: (sessionId) => orders.queries.liveFigures(sessionId), currencyOf: async (sessionId) => (await live.getSession(sessionId)).store.currency, displayName });
-  return { audit, hostVerification, accounts, catalog, live, orders, rooms, showcase, liveRoom, roomGateway };
+  return { audit, hostVerification, accounts, catalog, live, orders, pos, rooms, showcase, liveRoom, roomGateway };
 }
 
 export type Services = ReturnType<typeof createServices>;

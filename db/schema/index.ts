@@ -3,3 +3,4 @@ export * from "./compliance.ts";
 export * from "./orders.ts";
 export * from "./orders-checkout.ts";
 export * from "./live.ts";
+export * from "./pos.ts";

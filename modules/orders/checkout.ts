@@ -69,7 +69,7 @@ export interface CheckoutDeps {
 }
 
 /** "BC2611260482913377": BC, the UTC date, ten random digits. */
-function orderNumber(now: Date): string {
+export function orderNumber(now: Date): string {
   const date = now.toISOString().slice(2, 10).replaceAll("-", "");
   const digits = Array.from(crypto.getRandomValues(new Uint8Array(10)), (byte) => byte % 10).join("");
   return `BC${date}${digits}`;

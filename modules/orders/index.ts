@@ -22,3 +22,4 @@ export type { FlashSale, FlashSales, FlashSaleStatus, NewFlashSale } from "./fla
 export { FlashSaleRefused, FlashSaleSoldOut } from "./errors.ts";
 export { sniffImageType, imageExtensions } from "./images/sniff.ts";
 export { isStorageKey } from "./images/image-store.ts";
+export type { StoreSales, StoreSaleInput, StoreSaleResult, StoreSku, ChannelFigures } from "./store-sales.ts";

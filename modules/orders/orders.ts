@@ -14,6 +14,7 @@ import { createFlashSales } from "./flash-sales.ts";
 import { createLifecycle } from "./lifecycle.ts";
 import { createOrderQueries } from "./order-queries.ts";
 import { isStoreStaff } from "./order-records.ts";
+import { createStoreSales } from "./store-sales.ts";
 import type { CardPayments } from "./payments/provider.ts";
 import type { Order } from "./order-records.ts";
 import { PaymentUnavailable } from "./errors.ts";
@@ -47,6 +48,8 @@ export function createOrders(deps: OrdersDeps) {
     lifecycle,
     afterSales: createAfterSales({ database, audit, clock, cardPayments }),
     queries: createOrderQueries({ database, sealer }),
+    /** Sales and refund receipts from the store till (relayed by modules/pos): channel "store", the same one stock. */
+    storeSales: createStoreSales({ database, audit, clock, sealer }),
 
     /** A webhook from the card provider: verified (signature, timestamp), then applied once. Throws WebhookRejected. */
     async receiveCardWebhook(rawBody: string, signature: string | undefined) {

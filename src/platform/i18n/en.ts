@@ -1,6 +1,7 @@
 // English UI strings. zh-CN.ts must define every key this file defines.
 import { ordersEn } from "./orders.en.ts";
 import { liveEn } from "./live.en.ts";
+import { posEn } from "./pos.en.ts";
 export const en = {
   "app.name": "Broadcart",
   "app.tagline": "Live shopping from your own store",
@@ -210,4 +211,5 @@ export const en = {
   "error.back_home": "Back to the home page",
   ...ordersEn,
   ...liveEn,
+  ...posEn,
 } as const;

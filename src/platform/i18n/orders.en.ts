@@ -167,4 +167,5 @@ export const ordersEn = {
   "flash_sales.refused.units_above_stock": "There is not that much stock; put at most the units in stock on sale.",
   "flash_sales.refused.already_running": "A flash sale of this item is already running in this session. Stop it before starting another.",
   "flash_sales.refused.not_running": "This flash sale has already ended.",
+  "nav.store_pos": "Tills",
 } as const;

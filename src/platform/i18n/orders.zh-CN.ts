@@ -169,4 +169,5 @@ export const ordersZhCN: { readonly [K in keyof typeof ordersEn]: string } = {
   "flash_sales.refused.units_above_stock": "库存不足：秒杀数量不能超过当前库存。",
   "flash_sales.refused.already_running": "本场直播中该商品的秒杀正在进行，请先结束再开始新的秒杀。",
   "flash_sales.refused.not_running": "该秒杀已结束。",
+  "nav.store_pos": "收银设备",
 };

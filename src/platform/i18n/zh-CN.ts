@@ -2,6 +2,7 @@
 import type { Messages } from "../i18n.ts";
 import { ordersZhCN } from "./orders.zh-CN.ts";
 import { liveZhCN } from "./live.zh-CN.ts";
+import { posZhCN } from "./pos.zh-CN.ts";
 
 export const zhCN: Messages = {
   "app.name": "Broadcart 播购",
@@ -212,4 +213,5 @@ export const zhCN: Messages = {
   "error.back_home": "返回首页",
   ...ordersZhCN,
   ...liveZhCN,
+  ...posZhCN,
 };

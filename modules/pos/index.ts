@@ -1,0 +1,3 @@
+// The POS module's public surface: the service factory and its routes (device endpoints and merchant pages).
+export { createPos, formatPairingCode, PAIRING_MINUTES, type Pos, type PosDevice } from "./service.ts";
+export { posRoutes } from "./routes.tsx";
