@@ -68,7 +68,7 @@ export function createApp({ services, settings, logger, serveStatic }: AppDeps) 
   app.route("/", scheduleRoutes({ live: services.live, catalog: services.catalog }));
   app.route("/", roomRoutes({ live: services.live, rooms: services.rooms, showcase: services.showcase, catalog: services.catalog, orders: services.orders, feed: services.liveRoom, gateway: services.roomGateway }));
   app.route("/", orderRoutes({ catalog: services.catalog, orders: services.orders, displayNames: (ids: readonly string[]) => services.accounts.displayNames(ids) }));
-  app.route("/", posRoutes({ pos: services.pos }));
+  app.route("/", posRoutes({ pos: services.pos, display: services.posDisplay }));
   app.route("/", complianceRoutes({ audit: services.audit }));
 
   return app;

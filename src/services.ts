@@ -2,7 +2,7 @@
 import type { Database } from "../db/database.ts";
 import { createAuditTrail, createHostVerification, findBannedTerms, HostNotVerified } from "../modules/compliance/index.ts";
 import { createCatalog, createOrders, type CardPayments, type ImageStore, type OrderSettings } from "../modules/orders/index.ts";
-import { createPos } from "../modules/pos/index.ts";
+import { createDisplayFeed, createPos } from "../modules/pos/index.ts";
 import { createLive, createRoomFeed, createRooms, createShowcase, type RoomGateway } from "../modules/live/index.ts";
 import { createAccounts } from "./accounts/service.ts";
 import type { Clock } from "./platform/clock.ts";
@@ -48,8 +48,20 @@ export function createServices({ database, clock, passwords, sealer, cardPayment
   });
   const runningSales = async (sessionId: string) => (await orders.flashSales.active(sessionId)).map((sale) => ({ ...sale, priceFen: sale.price.amount }));
   const showcase = createShowcase({ catalog, runningSales });
+  // The till's customer display shows the store's live show's pinned product, else its last sale.
+  const posDisplay = createDisplayFeed({
+    lastSale: (storeId) => orders.storeSales.lastStoreSale(storeId),
+    async livePin(storeId) {
+      const session = (await live.board(20)).live.find((candidate) => candidate.store.id === storeId);
+      if (!session) return null;
+      const card = await showcase.card(session.id, (await rooms.stats(session.id)).pinnedProductId);
+      const option = card?.options.find((o) => o.sale) ?? card?.options[0];
+      if (!card || !option) return null;
+      return { mode: "live", title: card.titleZh, titleEn: card.titleEn, option: option.optionZh, priceFen: option.priceFen, currency: option.currency, stock: option.stock, saleLeft: option.sale?.left ?? null };
+    },
+  });
   const liveRoom = createRoomFeed({ rooms, showcase, figures: (sessionId) => orders.queries.liveFigures(sessionId), currencyOf: async (sessionId) => (await live.getSession(sessionId)).store.currency, displayName });
-  return { audit, hostVerification, accounts, catalog, live, orders, pos, rooms, showcase, liveRoom, roomGateway };
+  return { audit, hostVerification, accounts, catalog, live, orders, pos, posDisplay, rooms, showcase, liveRoom, roomGateway };
 }
 
 export type Services = ReturnType<typeof createServices>;

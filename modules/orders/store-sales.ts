@@ -8,7 +8,7 @@
 // shortfall for staff to look at; the order itself keeps the till's quantities.
 // Idempotent by (device, sequence): the order's idempotency key is `pos:<device>:<sequence>` under
 // the store's walk-in identity `store:<storeId>` (orders.user_id names who bought; nobody signed in).
-import { and, count, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import { orderNumber } from "./checkout.ts";
 import type { Database, Queryable, Tx } from "../../db/database.ts";
 import { orderItems, orders, saleChannels } from "../../db/schema/orders-checkout.ts";
@@ -225,6 +225,17 @@ export function createStoreSales({ database, audit, clock, sealer }: { database:
     },
 
     /** Orders of the store per channel created in [from, to): what the live room and the till sold. */
+    /** The store's newest till sale, for the customer display between live shows. */
+    async lastStoreSale(storeId: string): Promise<{ totalFen: number; currency: string; at: Date } | null> {
+      const [row] = await db
+        .select({ totalFen: orders.totalFen, currency: orders.currency, at: orders.createdAt })
+        .from(orders)
+        .where(and(eq(orders.storeId, storeId), eq(orders.channel, "store"), eq(orders.status, "completed")))
+        .orderBy(desc(orders.createdAt))
+        .limit(1);
+      return row ?? null;
+    },
+
     async channelFigures(storeId: string, from: Date, to: Date): Promise<ChannelFigures[]> {
       const rows = await db
         .select({ channel: orders.channel, status: orders.status, n: count(), totalFen: sql<number>`coalesce(sum(${orders.totalFen}), 0)` })

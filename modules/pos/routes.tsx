@@ -13,6 +13,7 @@ import { Notice } from "../../views/components.tsx";
 import { PosDevicesPage, PosMismatchesPage, PosTransactionsPage, type NewCode } from "../../views/pos/pos-pages.tsx";
 import { PosNoStore } from "./errors.ts";
 import type { IngestBatch } from "./protocol.ts";
+import type { DisplayFeed } from "./display.ts";
 import type { Pos } from "./service.ts";
 import { ingestBatchSchema, MAX_BODY_BYTES, newDeviceForm, pairRequestSchema, resolveForm } from "./validation.ts";
 
@@ -47,7 +48,7 @@ function today(c: C, now = new Date()): { from: Date; to: Date } {
   return { from, to };
 }
 
-export function posRoutes({ pos }: { pos: Pos }) {
+export function posRoutes({ pos, display }: { pos: Pos; display: DisplayFeed }) {
   const app = new Hono<AppEnv>();
   const userId = (c: C) => c.var.user!.id;
 
@@ -61,6 +62,13 @@ export function posRoutes({ pos }: { pos: Pos }) {
     const device = await pos.authenticate({ method: c.req.method, path: c.req.path, body, header: (name) => c.req.header(name) });
     const batch: IngestBatch = await jsonBody(ingestBatchSchema, body);
     return c.json(await pos.ingest(device, batch));
+  });
+
+  // The customer display: a long poll, signed like ingest; `version` is the state the agent shows now.
+  app.get("/pos/v1/display", allow.public(), async (c) => {
+    const device = await pos.authenticate({ method: "GET", path: c.req.path, body: "", header: (name) => c.req.header(name) });
+    const known = c.req.query("version") ?? null;
+    return c.json(await display.next(device.storeId, known && /^[0-9a-f]{16}$/.test(known) ? known : null, c.req.raw.signal));
   });
 
   /** A merchant account without a store sees a notice instead of the page. */
