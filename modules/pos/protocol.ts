@@ -25,6 +25,19 @@ export interface IngestBatch {
 export interface IngestAnswer {
   /** Sequences the server has stored (now or before): the agent deletes them from its outbox. */
   acknowledged: number[];
+  /**
+   * Sequences the server already holds with a different receipt (an agent whose outbox was lost or
+   * rebuilt starts counting again): not stored, not acknowledged. The agent renumbers them after
+   * `lastSequence` and sends them again, so a sale is never taken for one already counted.
+   */
+  conflicts?: number[];
+  /** The highest sequence the server holds for this device. */
+  lastSequence?: number;
+}
+
+/** Two transactions under one (device, sequence) are the same sale only if their receipts match. */
+export function sameReceipt(a: Pick<StoreTransaction, "kind" | "receiptNo" | "totalFen">, b: Pick<StoreTransaction, "kind" | "receiptNo" | "totalFen">): boolean {
+  return a.kind === b.kind && a.receiptNo === b.receiptNo && a.totalFen === b.totalFen;
 }
 
 export interface PairRequest {

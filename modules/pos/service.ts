@@ -12,7 +12,7 @@ import type { Clock } from "../../src/platform/clock.ts";
 import { constantTimeEqual, randomToken, sha256Hex } from "../../src/platform/crypto.ts";
 import { newId } from "../../src/platform/ids.ts";
 import type { Sealer } from "../../src/platform/sealing.ts";
-import { MAX_CLOCK_SKEW_MS, sign, signingString, type IngestAnswer, type IngestBatch, type PairAnswer, type PairRequest, type StoreTransaction } from "./protocol.ts";
+import { MAX_CLOCK_SKEW_MS, sameReceipt, sign, signingString, type IngestAnswer, type IngestBatch, type PairAnswer, type PairRequest, type StoreTransaction } from "./protocol.ts";
 import { DeviceNotFound, DeviceRefused, MismatchNotFound, NonceReused, PairingRefused, PosNoStore, StaleRequest, UnknownStoreSku } from "./errors.ts";
 
 export const PAIRING_MINUTES = 10;
@@ -178,22 +178,32 @@ export function createPos({ database, audit, clock, sealer, storeSales, managedS
         const [current] = await tx.select().from(posDevices).where(eq(posDevices.id, device.id));
         if (!current || current.status !== "active") throw new DeviceRefused();
         const sequences = [...new Set(batch.transactions.map((t) => t.sequence))];
-        const stored = new Set<number>();
+        const stored = new Map<number, Pick<StoreTransaction, "kind" | "receiptNo" | "totalFen">>();
         for (let i = 0; i < sequences.length; i += 400) {
-          const rows = await tx.select({ sequence: posTransactions.sequence }).from(posTransactions).where(and(eq(posTransactions.deviceId, device.id), inArray(posTransactions.sequence, sequences.slice(i, i + 400))));
-          for (const row of rows) stored.add(row.sequence);
+          const rows = await tx
+            .select({ sequence: posTransactions.sequence, kind: posTransactions.kind, receiptNo: posTransactions.receiptNo, totalFen: posTransactions.totalFen })
+            .from(posTransactions)
+            .where(and(eq(posTransactions.deviceId, device.id), inArray(posTransactions.sequence, sequences.slice(i, i + 400))));
+          for (const row of rows) stored.set(row.sequence, row);
         }
         const acknowledged: number[] = [];
+        const conflicts: number[] = [];
         for (const t of batch.transactions) {
-          if (!stored.has(t.sequence)) {
+          const earlier = stored.get(t.sequence);
+          if (earlier && !sameReceipt(earlier, t)) {
+            if (!conflicts.includes(t.sequence)) conflicts.push(t.sequence);
+            continue;
+          }
+          if (!earlier) {
             await ingestOne(tx, current, t, now);
-            stored.add(t.sequence);
+            stored.set(t.sequence, t);
           }
           if (!acknowledged.includes(t.sequence)) acknowledged.push(t.sequence);
         }
         const highest = Math.max(current.lastSequence, ...sequences);
         await tx.update(posDevices).set({ lastSeenAt: now, lastSequence: highest }).where(eq(posDevices.id, device.id));
-        return { acknowledged };
+        if (conflicts.length) await audit.record(tx, { actor: { type: "device", id: device.id }, action: "pos.sequence_conflict", subject: `pos_device:${device.id}`, data: { conflicts, lastSequence: highest } });
+        return conflicts.length ? { acknowledged, conflicts, lastSequence: highest } : { acknowledged, lastSequence: highest };
       });
     },
 

@@ -125,6 +125,32 @@ export class Outbox {
     }).immediate();
   }
 
+  /**
+   * Gives new sequences, after `serverLast` and after every sequence used here, to transactions the
+   * server holds other receipts under (this outbox was lost or rebuilt and counted again from 1).
+   */
+  renumber(conflicts: readonly number[], serverLast: number): Map<number, number> {
+    const moved = new Map<number, number>();
+    if (conflicts.length === 0) return moved;
+    this.db.transaction(() => {
+      let next = Math.max(Number(this.meta("next_sequence")), serverLast + 1);
+      const read = this.db.query<{ payload: string }, [number]>("SELECT payload FROM outbox WHERE sequence = ?");
+      const remove = this.db.query("DELETE FROM outbox WHERE sequence = ?");
+      const insert = this.db.query("INSERT INTO outbox (sequence, payload, created_at) VALUES (?, ?, ?)");
+      for (const old of [...conflicts].sort((a, b) => a - b)) {
+        const row = read.get(old);
+        if (!row) continue;
+        const transaction = JSON.parse(row.payload) as StoreTransaction;
+        remove.run(old);
+        insert.run(next, JSON.stringify({ ...transaction, sequence: next }), new Date().toISOString());
+        moved.set(old, next);
+        next += 1;
+      }
+      this.setMeta("next_sequence", String(next));
+    }).immediate();
+    return moved;
+  }
+
   /** Moves one transaction the server refuses as invalid out of the queue into `rejected` (kept, not sent). */
   quarantine(sequence: number, reason: string): void {
     this.db.transaction(() => {

@@ -198,6 +198,12 @@ export class Relay {
       const acked = answer.acknowledged.filter((s) => typeof s === "number" && sent.has(s));
       const removed = this.options.outbox.acknowledge(acked);
       this.sent += removed;
+      const conflicts = (answer.conflicts ?? []).filter((s) => typeof s === "number" && sent.has(s));
+      if (conflicts.length > 0) {
+        const moved = this.options.outbox.renumber(conflicts, answer.lastSequence ?? 0);
+        this.log(`relay: the server already holds other receipts under ${conflicts.length} of these sequences (was this outbox rebuilt?); sending them again as ${[...moved.values()].join(", ")}`);
+        return { kind: "acked", count: removed };
+      }
       if (this.failures > 0) this.log(`relay: server reachable again; ${removed} acknowledged, ${this.options.outbox.pendingCount()} waiting`);
       if (acked.length === 0) return { kind: "retry", reason: "server acknowledged nothing of the batch" };
       return { kind: "acked", count: removed };
