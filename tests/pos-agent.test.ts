@@ -8,13 +8,15 @@ import { Database } from "bun:sqlite";
 import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEMO_PASSWORD } from "../db/seed-data.ts";
 import { Outbox } from "../modules/pos/agent/outbox.ts";
 import { backoffDelay } from "../modules/pos/agent/relay.ts";
 import { createJsonlDriver, parseTransactionLine } from "../modules/pos/agent/drivers/jsonl.ts";
 import type { ParsedTransaction } from "../modules/pos/agent/drivers/driver.ts";
 import { scalar, skuStock, testProduct } from "./fixtures/commerce.ts";
+import { pairingCode, skuCode as codeOf, staffClient } from "./fixtures/pos.ts";
+import { startPtyPair } from "./fixtures/pty-pair.ts";
 import { startTestApp, type TestApp, type TestClient } from "./fixtures/test-app.ts";
+import { waitFor as waitUntil } from "./fixtures/wait.ts";
 
 const MAIN = join(import.meta.dir, "../modules/pos/agent/main.ts");
 let app: TestApp;
@@ -31,8 +33,7 @@ function serve(onPort = 0) {
 
 beforeAll(async () => {
   app = await startTestApp();
-  staff = app.client();
-  await staff.signIn("staff@demo.broadcart.test", DEMO_PASSWORD);
+  staff = await staffClient(app);
   dir = mkdtempSync(join(tmpdir(), "broadcart-agent-"));
   serve();
 }, 60_000);
@@ -44,21 +45,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await Bun.sleep(25);
-  }
-}
-
-async function pairingCode(name: string): Promise<string> {
-  await staff.get("/merchant/pos");
-  const page = await (await staff.post("/merchant/pos/devices", { name })).text();
-  const code = /: ([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(page)?.[1];
-  if (!code) throw new Error("no pairing code on the page");
-  return code;
-}
+const waitFor = (condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string) => waitUntil(condition, timeoutMs, what, 25);
 
 interface Agent {
   proc: ReturnType<typeof Bun.spawn>;
@@ -86,16 +73,14 @@ async function device(name: string, relay: Record<string, number> = {}) {
   const config = join(home, "agent.json");
   const file = join(home, "till.jsonl");
   writeFileSync(config, JSON.stringify({ server: `http://127.0.0.1:${port}`, credentials: "device.json", outbox: "outbox.db", driver: { type: "jsonl", file: "till.jsonl", pollIntervalMs: 20 }, relay: { baseDelayMs: 50, maxDelayMs: 500, ...relay } }));
-  const paired = await cli(["pair", await pairingCode(name), "--server", `http://127.0.0.1:${port}`, "--config", config, "--name", name]);
+  const paired = await cli(["pair", await pairingCode(staff, name), "--server", `http://127.0.0.1:${port}`, "--config", config, "--name", name]);
   expect(paired.stderr).toBe("");
   expect(paired.code).toBe(0);
   const credentials = JSON.parse(readFileSync(join(home, "device.json"), "utf8")) as { deviceId: string; secret: string };
   return { home, config, file, outbox: join(home, "outbox.db"), deviceId: credentials.deviceId, credentials };
 }
 
-async function skuCode(skuId: string): Promise<string> {
-  return String((await app.database.client.execute({ sql: "SELECT code FROM skus WHERE id = ?", args: [skuId] })).rows[0]![0]);
-}
+const skuCode = (skuId: string) => codeOf(app, skuId);
 
 function line(receiptNo: string, code: string, quantity = 1, unitPriceFen = 100): string {
   return `${JSON.stringify({ receiptNo, at: new Date().toISOString(), lines: [{ code, quantity, unitPriceFen }], totalFen: quantity * unitPriceFen, currency: "CNY", payment: "cash" })}\n`;
@@ -301,12 +286,9 @@ describe("agent pieces", () => {
     expect(parseTransactionLine('{"receiptNo":"R1","lines":[{"code":"A","quantity":1,"unitPriceFen":5}],"totalFen":5,"currency":"XXX"}').ok).toBe(false);
   });
 
-  it.skipIf(process.platform !== "linux" || Bun.which("socat") === null)("jsonl over a serial port (socat pty pair): lines become transactions in order, bad lines are kept as rejected", async () => {
-    const a = join(dir, "tty-a");
-    const b = join(dir, "tty-b");
-    const socat = Bun.spawn([Bun.which("socat")!, `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdout: "ignore", stderr: "ignore" });
+  it("jsonl over a serial port (socat pty pair): lines become transactions in order, bad lines are kept as rejected", async () => {
+    const { a, b, stop } = await startPtyPair("agent-tty");
     try {
-      await waitFor(() => statSync(a, { throwIfNoEntry: false }) !== undefined && statSync(b, { throwIfNoEntry: false }) !== undefined, 5_000, "socat ptys");
       const got: ParsedTransaction[] = [];
       const rejected: string[] = [];
       const driver = createJsonlDriver({ type: "jsonl", serial: { path: a, baudRate: 115_200, lock: false } }, { cursor: () => null, reject: (row) => rejected.push(row.raw), log: () => undefined });
@@ -324,8 +306,7 @@ describe("agent pieces", () => {
       till.kill();
       await driver.stop();
     } finally {
-      socat.kill();
-      await socat.exited;
+      await stop();
     }
   }, 30_000);
 });

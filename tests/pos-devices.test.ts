@@ -2,9 +2,9 @@
 // single-use code that expires in minutes; the agent exchanges it for an id and a secret; a revoked
 // device is refused at once.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { DEMO_PASSWORD } from "../db/seed-data.ts";
-import { signedHeaders, type PairAnswer } from "../modules/pos/protocol.ts";
+import type { PairAnswer } from "../modules/pos/protocol.ts";
 import { demoStoreId, scalar } from "./fixtures/commerce.ts";
+import { pairingCode, pairRequest, signedRequest, staffClient } from "./fixtures/pos.ts";
 import { startTestApp, type TestApp, type TestClient } from "./fixtures/test-app.ts";
 
 function testClock() {
@@ -18,28 +18,16 @@ let staff: TestClient;
 
 beforeAll(async () => {
   app = await startTestApp({ clock });
-  staff = app.client();
-  await staff.signIn("staff@demo.broadcart.test", DEMO_PASSWORD);
+  staff = await staffClient(app);
 }, 60_000);
 afterAll(() => app.close());
 
-async function newDevice(name: string): Promise<string> {
-  await staff.get("/merchant/pos");
-  const response = await staff.post("/merchant/pos/devices", { name });
-  expect(response.status).toBe(201);
-  const code = /Pairing code for [^:]+: ([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(await response.text())?.[1];
-  if (!code) throw new Error("no pairing code on the page");
-  return code;
-}
+const newDevice = (name: string) => pairingCode(staff, name);
+const pair = (code: string, name?: string) => pairRequest(app, code, name);
 
-function pair(code: string, name?: string) {
-  return app.app.fetch(new Request("http://localhost/pos/v1/pair", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code, name }) }));
-}
-
-async function ingestEmpty(answer: PairAnswer) {
+function ingestEmpty(answer: PairAnswer) {
   const body = JSON.stringify({ deviceId: answer.deviceId, transactions: [] });
-  const headers = await signedHeaders(answer.deviceId, answer.secret, "POST", "/pos/v1/ingest", body, clock.now().getTime());
-  return app.app.fetch(new Request("http://localhost/pos/v1/ingest", { method: "POST", headers: { ...headers, "content-type": "application/json" }, body }));
+  return signedRequest(app, answer, "POST", "/pos/v1/ingest", { body, now: clock.now().getTime() });
 }
 
 describe("pairing", () => {

@@ -3,12 +3,14 @@
 // "display") decoded from GB18030: the welcome text, then the pinned product as soon as it is pinned.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import iconv from "iconv-lite";
-import { DEMO_PASSWORD } from "../db/seed-data.ts";
 import { followDisplay } from "../modules/pos/agent/display/follow.ts";
 import { openSerialPort } from "../modules/pos/agent/serial/port.ts";
 import type { PairAnswer } from "../modules/pos/protocol.ts";
+import { pairDevice } from "./fixtures/pos.ts";
 import { startPtyPair, type PtyPair } from "./fixtures/pty-pair.ts";
+import { closePort } from "./fixtures/serial.ts";
 import { startTestApp, type TestApp } from "./fixtures/test-app.ts";
+import { waitFor } from "./fixtures/wait.ts";
 
 let app: TestApp;
 let listener: ReturnType<typeof Bun.serve>;
@@ -19,11 +21,7 @@ beforeAll(async () => {
   app = await startTestApp();
   listener = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (request) => app.app.fetch(request) });
   pty = await startPtyPair("display");
-  const staff = app.client();
-  await staff.signIn("staff@demo.broadcart.test", DEMO_PASSWORD);
-  await staff.get("/merchant/pos");
-  const code = /: ([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(await (await staff.post("/merchant/pos/devices", { name: "VFD" })).text())![1]!;
-  device = (await (await app.app.fetch(new Request("http://localhost/pos/v1/pair", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) }))).json()) as PairAnswer;
+  device = await pairDevice(app, { name: "VFD" });
 }, 60_000);
 
 afterAll(async () => {
@@ -40,13 +38,7 @@ describe("customer display on a serial port", () => {
     const shown = () => iconv.decode(received, "gb18030");
     const follower = followDisplay({ server: `http://127.0.0.1:${listener.port}`, deviceId: device.deviceId, secret: device.secret, port: { path: pty.a, baudRate: 9600, lock: false } });
     try {
-      const until = async (text: string) => {
-        const deadline = Date.now() + 5_000;
-        while (!shown().includes(text)) {
-          if (Date.now() > deadline) throw new Error(`the display never showed ${text}; it shows ${JSON.stringify(shown())}`);
-          await Bun.sleep(50);
-        }
-      };
+      const until = (text: string) => waitFor(() => shown().includes(text), 5_000, () => `the display to show ${text}; it shows ${JSON.stringify(shown())}`, 50);
       await until("欢迎光临");
       const session = (await app.services.live.board(10)).upcoming.find((s) => s.host.name === "林小夏")!;
       await app.services.live.startSession({ type: "user", id: session.host.id }, session.id);
@@ -57,7 +49,7 @@ describe("customer display on a serial port", () => {
       expect(received.includes(Buffer.from([0x1b, 0x40]))).toBe(true);
     } finally {
       await follower.stop();
-      await new Promise<void>((resolve) => glass.close(() => resolve()));
+      await closePort(glass);
     }
   }, 30_000);
 });

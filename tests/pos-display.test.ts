@@ -2,9 +2,9 @@
 // the live show's pinned product (live price and stock) as soon as the host pins it, and refuse
 // unsigned requests.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { DEMO_PASSWORD } from "../db/seed-data.ts";
 import type { DisplayAnswer } from "../modules/pos/index.ts";
-import { signedHeaders, type PairAnswer } from "../modules/pos/protocol.ts";
+import type { PairAnswer } from "../modules/pos/protocol.ts";
+import { pairDevice, signedRequest } from "./fixtures/pos.ts";
 import { startTestApp, type TestApp } from "./fixtures/test-app.ts";
 
 let app: TestApp;
@@ -12,20 +12,12 @@ let device: PairAnswer;
 
 beforeAll(async () => {
   app = await startTestApp();
-  const staff = app.client();
-  await staff.signIn("staff@demo.broadcart.test", DEMO_PASSWORD);
-  await staff.get("/merchant/pos");
-  const page = await (await staff.post("/merchant/pos/devices", { name: "Display" })).text();
-  const code = /: ([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(page)![1]!;
-  const paired = await app.app.fetch(new Request("http://localhost/pos/v1/pair", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) }));
-  device = (await paired.json()) as PairAnswer;
+  device = await pairDevice(app, { name: "Display" });
 }, 60_000);
 afterAll(() => app.close());
 
-async function poll(version: string | null = null): Promise<Response> {
-  const path = "/pos/v1/display";
-  const headers = await signedHeaders(device.deviceId, device.secret, "GET", path, "");
-  return app.app.fetch(new Request(`http://localhost${path}${version ? `?version=${version}` : ""}`, { headers }));
+function poll(version: string | null = null): Promise<Response> {
+  return signedRequest(app, device, "GET", "/pos/v1/display", { search: version ? `?version=${version}` : "" });
 }
 
 describe("customer display", () => {

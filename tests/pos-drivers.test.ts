@@ -1,11 +1,8 @@
 /**
  * POS drivers against socat pty pairs: the ESC/POS tap between a till and its printer, and the ECR
- * framed protocol. Needs `socat` and Linux; skipped otherwise.
+ * framed protocol. Needs `socat` and Linux; fails without them.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { afterEach, describe, expect, test } from "bun:test";
 import type { SerialPortStream } from "@serialport/stream";
 import type { ParsedTransaction } from "../modules/pos/agent/drivers/driver.ts";
 import { EcrDriver, EcrSender, type RejectedFrame } from "../modules/pos/agent/drivers/ecr.ts";
@@ -13,66 +10,27 @@ import { ACK, NAK } from "../modules/pos/agent/drivers/ecr-frames.ts";
 import { fixtureReceipt, receiptBytes } from "../modules/pos/agent/drivers/escpos-fixtures.ts";
 import { EscposTapDriver, type UnreadableReceipt } from "../modules/pos/agent/drivers/escpos-tap.ts";
 import { openSerialPort } from "../modules/pos/agent/serial/port.ts";
+import { ptyPairs } from "./fixtures/pty-pair.ts";
+import { closePort, writePort as write } from "./fixtures/serial.ts";
+import { waitFor as waitUntil } from "./fixtures/wait.ts";
 
-const socatPath = Bun.which("socat");
-const supported = process.platform === "linux" && socatPath !== null;
-
-interface PtyPair {
-  a: string;
-  b: string;
-  proc: ReturnType<typeof Bun.spawn>;
-}
-
-let dir = "";
-const pairs = new Set<PtyPair>();
+const ptys = ptyPairs();
+const startPair = ptys.start;
 const cleanups: (() => Promise<unknown>)[] = [];
-
-async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(5);
-  }
-}
-
-async function startPair(name: string): Promise<PtyPair> {
-  const a = join(dir, `${name}-a`);
-  const b = join(dir, `${name}-b`);
-  const proc = Bun.spawn([socatPath!, `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdout: "ignore", stderr: "ignore" });
-  const pair = { a, b, proc };
-  pairs.add(pair);
-  await waitFor(() => existsSync(a) && existsSync(b), 5000, `socat links ${a} ${b}`);
-  return pair;
-}
+const waitFor = (cond: () => boolean, timeoutMs: number, what: string) => waitUntil(cond, timeoutMs, what, 5);
 
 async function open(path: string): Promise<SerialPortStream> {
   const port = await openSerialPort({ path, baudRate: 115200 });
-  cleanups.push(() => (port.isOpen ? new Promise<void>((resolve) => port.close(() => resolve())) : Promise.resolve()));
+  cleanups.push(() => closePort(port));
   return port;
-}
-
-function write(port: SerialPortStream, data: Uint8Array): Promise<void> {
-  return new Promise((resolve, reject) => port.write(Buffer.from(data), (err) => (err ? reject(err) : resolve())));
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-describe.skipIf(!supported)("POS drivers over socat ptys", () => {
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "pos-drivers-"));
-  });
-
+describe("POS drivers over socat ptys", () => {
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-    for (const pair of [...pairs]) {
-      pairs.delete(pair);
-      if (pair.proc.exitCode === null) pair.proc.kill();
-      await pair.proc.exited;
-    }
-  });
-
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await ptys.stopAll();
   });
 
   test("escpos-tap: 100 receipts in a burst pass through to the printer side byte for byte and produce 100 store sales", async () => {

@@ -2,9 +2,9 @@
 // live room sells from, a batch sent again counts nothing twice, forged, stale and replayed requests
 // are refused, unknown codes wait in the mismatch queue until staff match them, refunds return units once.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { DEMO_PASSWORD } from "../db/seed-data.ts";
 import { MAX_CLOCK_SKEW_MS, signedHeaders, type IngestAnswer, type PairAnswer, type StoreTransaction } from "../modules/pos/protocol.ts";
 import { scalar, skuStock, testProduct } from "./fixtures/commerce.ts";
+import { pairDevice, signedRequest, skuCode as codeOf, staffClient, type SignedRequestOptions } from "./fixtures/pos.ts";
 import { startTestApp, type TestApp, type TestClient } from "./fixtures/test-app.ts";
 
 let app: TestApp;
@@ -12,19 +12,12 @@ let staff: TestClient;
 let device: PairAnswer;
 let sequence = 0;
 
-async function skuCode(skuId: string): Promise<string> {
-  return String((await app.database.client.execute({ sql: "SELECT code FROM skus WHERE id = ?", args: [skuId] })).rows[0]![0]);
-}
+const skuCode = (skuId: string) => codeOf(app, skuId);
 
 beforeAll(async () => {
   app = await startTestApp();
-  staff = app.client();
-  await staff.signIn("staff@demo.broadcart.test", DEMO_PASSWORD);
-  await staff.get("/merchant/pos");
-  const page = await (await staff.post("/merchant/pos/devices", { name: "Counter" })).text();
-  const code = /: ([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(page)![1]!;
-  const paired = await app.app.fetch(new Request("http://localhost/pos/v1/pair", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) }));
-  device = (await paired.json()) as PairAnswer;
+  staff = await staffClient(app);
+  device = await pairDevice(app, { name: "Counter", staff });
 }, 60_000);
 afterAll(() => app.close());
 
@@ -34,10 +27,8 @@ function sale(lines: StoreTransaction["lines"], kind: StoreTransaction["kind"] =
   return { sequence, kind, receiptNo: `R${1000 + sequence}`, at: new Date().toISOString(), lines, totalFen, currency: "CNY", payment: "cash" };
 }
 
-async function send(body: string, options: { secret?: string; now?: number; headers?: Record<string, string>; tamper?: (body: string) => string } = {}) {
-  const headers = options.headers ?? (await signedHeaders(device.deviceId, options.secret ?? device.secret, "POST", "/pos/v1/ingest", body, options.now));
-  const sent = options.tamper ? options.tamper(body) : body;
-  return app.app.fetch(new Request("http://localhost/pos/v1/ingest", { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: sent }));
+function send(body: string, options: Omit<SignedRequestOptions, "body"> = {}) {
+  return signedRequest(app, device, "POST", "/pos/v1/ingest", { ...options, body });
 }
 
 async function ingest(transactions: StoreTransaction[]): Promise<IngestAnswer> {

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEMO_PASSWORD } from "../db/seed-data.ts";
 import { Outbox } from "../modules/pos/agent/outbox.ts";
 import { Relay } from "../modules/pos/agent/relay.ts";
-import { signedHeaders, type IngestAnswer, type PairAnswer } from "../modules/pos/protocol.ts";
+import type { IngestAnswer, PairAnswer } from "../modules/pos/protocol.ts";
 import { scalar, skuStock, testProduct } from "./fixtures/commerce.ts";
+import { pairDevice, signedRequest, skuCode } from "./fixtures/pos.ts";
 import { startTestApp, type TestApp } from "./fixtures/test-app.ts";
 
 let app: TestApp;
@@ -21,11 +21,7 @@ beforeAll(async () => {
   app = await startTestApp();
   listener = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (request) => app.app.fetch(request) });
   dir = mkdtempSync(join(tmpdir(), "broadcart-outbox-"));
-  const staff = app.client();
-  await staff.signIn("staff@demo.broadcart.test", DEMO_PASSWORD);
-  await staff.get("/merchant/pos");
-  const code = /: ([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(await (await staff.post("/merchant/pos/devices", { name: "Till" })).text())![1]!;
-  device = (await (await app.app.fetch(new Request("http://localhost/pos/v1/pair", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) }))).json()) as PairAnswer;
+  device = await pairDevice(app, { name: "Till" });
 }, 60_000);
 
 afterAll(() => {
@@ -37,9 +33,7 @@ afterAll(() => {
 const receipt = (receiptNo: string, code: string) => ({ kind: "sale" as const, receiptNo, at: new Date().toISOString(), lines: [{ code, quantity: 1, unitPriceFen: 1_000 }], totalFen: 1_000, currency: "CNY", payment: "cash" });
 
 async function ingest(transactions: object[]): Promise<IngestAnswer> {
-  const body = JSON.stringify({ deviceId: device.deviceId, transactions });
-  const headers = await signedHeaders(device.deviceId, device.secret, "POST", "/pos/v1/ingest", body);
-  const response = await app.app.fetch(new Request("http://localhost/pos/v1/ingest", { method: "POST", body, headers: { ...headers, "content-type": "application/json" } }));
+  const response = await signedRequest(app, device, "POST", "/pos/v1/ingest", { body: JSON.stringify({ deviceId: device.deviceId, transactions }) });
   expect(response.status).toBe(200);
   return (await response.json()) as IngestAnswer;
 }
@@ -47,7 +41,7 @@ async function ingest(transactions: object[]): Promise<IngestAnswer> {
 describe("sequence conflicts", () => {
   it("answers a reused sequence with another receipt as a conflict; the agent renumbers and both sales count once", async () => {
     const { skuId } = await testProduct(app, { priceFen: 1_000, stock: 10 });
-    const code = String((await app.database.client.execute({ sql: "SELECT code FROM skus WHERE id = ?", args: [skuId] })).rows[0]![0]);
+    const code = await skuCode(app, skuId);
     // The first outbox sent receipt A as sequence 1, then was lost.
     expect(await ingest([{ sequence: 1, ...receipt("A-0001", code) }])).toMatchObject({ acknowledged: [1], lastSequence: 1 });
     // A rebuilt outbox counts from 1 again: receipt B as sequence 1.

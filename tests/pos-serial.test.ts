@@ -1,55 +1,20 @@
 /**
  * POS agent serial port over the Bun binding, exercised against socat pty pairs.
- * Needs `socat` (Debian package socat) and Linux; skipped otherwise.
+ * Needs `socat` (Debian package socat) and Linux; fails without them.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { ReadlineParser } from "@serialport/parser-readline";
 import type { SerialPortStream } from "@serialport/stream";
 import { computeFlags } from "../modules/pos/agent/serial/bun-binding.ts";
 import { openSerialPort, ReconnectingPort } from "../modules/pos/agent/serial/port.ts";
+import { ptyPairs } from "./fixtures/pty-pair.ts";
+import { closePort as close, writePort as write } from "./fixtures/serial.ts";
+import { waitFor } from "./fixtures/wait.ts";
 
-const socatPath = Bun.which("socat");
-const supported = process.platform === "linux" && socatPath !== null;
-
-interface PtyPair {
-  a: string;
-  b: string;
-  proc: ReturnType<typeof Bun.spawn>;
-}
-
-let dir = "";
-const running = new Set<PtyPair>();
+const ptys = ptyPairs();
+const startPair = ptys.start;
 const openPorts = new Set<{ close(): unknown }>();
-
-async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(10);
-  }
-}
-
-async function startPair(name: string): Promise<PtyPair> {
-  const a = join(dir, `${name}-a`);
-  const b = join(dir, `${name}-b`);
-  const proc = Bun.spawn([socatPath!, `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
-    stdout: "ignore",
-    stderr: "ignore",
-  });
-  const pair = { a, b, proc };
-  running.add(pair);
-  await waitFor(() => existsSync(a) && existsSync(b), 5000, `socat links ${a} ${b}`);
-  return pair;
-}
-
-async function stopPair(pair: PtyPair, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-  running.delete(pair);
-  if (pair.proc.exitCode === null && pair.proc.signalCode === null) pair.proc.kill(signal);
-  await pair.proc.exited;
-}
 
 function track<T extends { close(): unknown }>(port: T): T {
   openPorts.add(port);
@@ -58,8 +23,7 @@ function track<T extends { close(): unknown }>(port: T): T {
 
 function closePort(port: SerialPortStream): Promise<void> {
   openPorts.delete(port);
-  if (!port.isOpen) return Promise.resolve();
-  return new Promise((resolve) => port.close(() => resolve()));
+  return close(port);
 }
 
 /** Collects bytes from a readable until `n` bytes arrived. */
@@ -84,10 +48,6 @@ function collect(stream: NodeJS.ReadableStream, n: number, timeoutMs = 10_000): 
   });
 }
 
-function write(port: { write(chunk: Buffer, cb: (err?: Error | null) => void): unknown }, data: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => port.write(data, (err) => (err ? reject(err) : resolve())));
-}
-
 async function stty(path: string): Promise<string> {
   const proc = Bun.spawn(["stty", "-F", path, "-a"], { stdout: "pipe", stderr: "pipe" });
   const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
@@ -97,21 +57,13 @@ async function stty(path: string): Promise<string> {
 
 const flags = (out: string) => new Set(out.split(/[\s;]+/).filter(Boolean));
 
-describe.skipIf(!supported)("POS serial over the Bun binding (socat ptys)", () => {
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "pos-serial-"));
-  });
-
+describe("POS serial over the Bun binding (socat ptys)", () => {
   afterEach(async () => {
     for (const port of [...openPorts]) {
       openPorts.delete(port);
       await Promise.resolve(port.close()).catch(() => undefined);
     }
-    for (const pair of [...running]) await stopPair(pair);
-  });
-
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await ptys.stopAll();
   });
 
   test("binary bytes (0x00–0xFF and a 64 KiB burst) arrive in order and unchanged", async () => {
@@ -179,7 +131,7 @@ describe.skipIf(!supported)("POS serial over the Bun binding (socat ptys)", () =
     await closePort(c);
 
     await expect(openSerialPort({ path: pair.a, baudRate: 9600, stopBits: 3 as 2 })).rejects.toThrow();
-    await expect(openSerialPort({ path: join(dir, "missing"), baudRate: 9600 })).rejects.toThrow(/ENOENT|no such file/i);
+    await expect(openSerialPort({ path: join(pair.dir, "missing"), baudRate: 9600 })).rejects.toThrow(/ENOENT|no such file/i);
   }, 30_000);
 
   test("termios flag words for data bits / parity / stop bits (not observable on a pty)", () => {
@@ -218,7 +170,7 @@ describe.skipIf(!supported)("POS serial over the Bun binding (socat ptys)", () =
   }, 20_000);
 
   test("ReconnectingPort reopens the path after the pty disappears and data keeps flowing", async () => {
-    let pair = await startPair("rc");
+    const pair = await startPair("rc");
     const rp = track(new ReconnectingPort({ path: pair.a, baudRate: 9600, retryIntervalMs: 50 }));
     const lines: string[] = [];
     rp.pipe(new ReadlineParser({ delimiter: "\n" })).on("data", (line: string) => lines.push(line));
@@ -237,14 +189,14 @@ describe.skipIf(!supported)("POS serial over the Bun binding (socat ptys)", () =
     for (const [round, signal] of [[1, "SIGTERM"], [2, "SIGKILL"]] as const) {
       // "unplug": the pty pair goes away
       await closePort(peer);
-      await stopPair(pair, signal);
+      await pair.kill(signal);
       await waitFor(() => disconnects.length >= round, 5000, `disconnect #${round}`);
       expect(rp.isConnected).toBe(false);
       await Bun.sleep(150); // a few failed reopen attempts (ENOENT)
 
       // "replug": same link names come back
       const reconnected = new Promise((resolve) => rp.once("reconnect", resolve));
-      pair = await startPair("rc");
+      await pair.restart();
       await reconnected;
       expect(rp.reconnects).toBe(round);
 
