@@ -215,19 +215,19 @@ describe("POS serial over the Bun binding (socat ptys)", () => {
     expect(rp.isConnected).toBe(false);
   }, 30_000);
 
-  test("an open, idle port uses ~0 CPU", async () => {
+  // How little CPU an idle port costs is a figure for a benchmark, not a timed test; here: an idle
+  // port reports nothing, and a byte arriving after a long quiet spell still wakes the pending read.
+  test("an open, idle port waits quietly and wakes for the next byte", async () => {
     const pair = await startPair("idle");
     const a = track(await openSerialPort({ path: pair.a, baudRate: 9600 }));
-    a.on("data", () => undefined); // flowing: a read is pending in the binding
-    await Bun.sleep(200);
-    const before = process.cpuUsage();
-    const t0 = performance.now();
-    await Bun.sleep(2000);
-    const used = process.cpuUsage(before);
-    const wallMs = performance.now() - t0;
-    const cpuMs = (used.user + used.system) / 1000;
-    console.log(`[pos-serial] idle open port: ${cpuMs.toFixed(1)} ms CPU over ${wallMs.toFixed(0)} ms (${((cpuMs / wallMs) * 100).toFixed(2)}%)`);
-    expect(cpuMs / wallMs).toBeLessThan(0.02);
+    const peer = track(await openSerialPort({ path: pair.b, baudRate: 9600 }));
+    const received: Buffer[] = [];
+    a.on("data", (chunk: Buffer) => received.push(chunk));
+    await Bun.sleep(1_000);
+    expect(received).toHaveLength(0);
+    await write(peer, Buffer.from("wake"));
+    await waitFor(() => Buffer.concat(received).toString() === "wake", 5_000, "the byte after the quiet spell");
+    await closePort(peer);
     await closePort(a);
   }, 20_000);
 });
