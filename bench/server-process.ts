@@ -1,4 +1,5 @@
 // The real server (`bun src/server.ts`) as its own process on a throw-away database, as `npm start` runs it.
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,6 +67,8 @@ export function startServer(): BenchServer {
       DATABASE_URL: settings.databaseUrl,
       SESSION_SECRET: settings.sessionSecret,
       DATA_KEY: settings.dataKey,
+      // Production requires an audit export signing key; a throw-away one for this run.
+      AUDIT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "der" }).toString("base64"),
       DEMO_DATA: "auto",
       // Request logs at info would make the bench measure console output.
       LOG_LEVEL: "warn",

@@ -18,6 +18,7 @@ export interface Env {
   DATABASE_AUTH_TOKEN?: string;
   SESSION_SECRET: string;
   DATA_KEY: string;
+  AUDIT_SIGNING_KEY: string;
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
   STRIPE_PUBLISHABLE_KEY?: string;
@@ -56,6 +57,7 @@ function appFor(env: Env): EdgeApp {
       cardPublishableKey: config.STRIPE_PUBLISHABLE_KEY,
     },
     images: createR2ImageStore(env.IMAGES),
+    auditSigningKey: config.AUDIT_SIGNING_KEY,
     roomGateway:
       config.LIVEKIT_URL && config.LIVEKIT_API_KEY && config.LIVEKIT_API_SECRET
         ? createLiveKitGateway({ url: config.LIVEKIT_URL, apiKey: config.LIVEKIT_API_KEY, apiSecret: config.LIVEKIT_API_SECRET })

@@ -63,7 +63,7 @@ export function createApp({ services, settings, logger, serveStatic }: AppDeps) 
     return c.redirect(sameSitePath(c.req.header("referer"), c.req.url), 303);
   });
 
-  app.route("/", accountRoutes({ accounts: services.accounts, sessionSecret: settings.sessionSecret }));
+  app.route("/", accountRoutes({ accounts: services.accounts, sessionSecret: settings.sessionSecret, personalData: services.personalData }));
   app.route("/", liveRoutes({ live: services.live, catalog: services.catalog }));
   app.route("/", scheduleRoutes({ live: services.live, catalog: services.catalog }));
   app.route("/", roomRoutes({ live: services.live, rooms: services.rooms, showcase: services.showcase, catalog: services.catalog, orders: services.orders, feed: services.liveRoom, gateway: services.roomGateway }));

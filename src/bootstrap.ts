@@ -20,6 +20,7 @@ import type { CardPayments } from "../modules/orders/index.ts";
 import { createStripePayments } from "../modules/orders/index.ts";
 import { createLiveKitGateway, type RoomGateway } from "../modules/live/index.ts";
 // Bun/Node only (node:fs), so not part of the module's runtime-neutral index.
+import { generateAuditSigningKey } from "../modules/compliance/index.ts";
 import { createFolderImageStore } from "../modules/orders/images/folder.ts";
 import { copyVendorAssets, staticDir } from "./vendor-assets.ts";
 
@@ -39,6 +40,8 @@ export interface BootstrapOptions {
   secretFile?: string;
   /** Where a development data key is kept when DATA_KEY is not set. */
   dataKeyFile?: string;
+  /** Where a development audit signing key is kept when AUDIT_SIGNING_KEY is not set. */
+  auditKeyFile?: string;
   /** Card payments other than the configured Stripe account (tests point them at stripe-mock). */
   cardPayments?: CardPayments | null;
   /** A LiveKit server other than the configured one (npm start's local server, tests' server). */
@@ -65,6 +68,9 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     log: logger,
     images: createFolderImageStore(config.IMAGES_DIR ?? imagesBesideDatabase(config.DATABASE_URL)),
     roomGateway: options.roomGateway !== undefined ? options.roomGateway : liveKitFromConfig(config),
+    // Read or generated when the first export is signed, so a process that never exports writes no key file.
+    auditSigningKey: config.AUDIT_SIGNING_KEY ?? (() => developmentAuditKey(options.auditKeyFile ?? "data/audit-signing-key")),
+    retentionDays: config.RETENTION_DAYS,
   };
   const services = createServices(deps);
   const seeded = config.DEMO_DATA === "auto" ? await seedDemoData(deps) : false;
@@ -119,10 +125,37 @@ export function startOrderJobs({ services, logger }: Runtime, everyMs = 30_000):
   return () => clearInterval(timer);
 }
 
+/**
+ * Once at start and then daily: purges chat and live-session records older than RETENTION_DAYS
+ * (each owning module deletes its own) and audits the run.
+ */
+export function startRetentionJob({ services, logger }: Runtime, everyMs = 24 * 60 * 60 * 1000): () => void {
+  const run = () =>
+    services.retention.run().then(
+      ({ cutoff, purged, failed }) => {
+        if (Object.keys(failed).length) logger.error("retention purge failed", { cutoff: cutoff.toISOString(), failed });
+        else if (Object.values(purged).some((count) => count > 0)) logger.info("purged expired records", { cutoff: cutoff.toISOString(), purged });
+      },
+      (error: Error) => logger.error("retention purge failed", { error: error.message }),
+    );
+  run();
+  const timer = setInterval(run, everyMs);
+  return () => clearInterval(timer);
+}
+
 /** Product photos live beside an embedded database file (data/images for data/broadcart.db), else in data/images. */
 function imagesBesideDatabase(databaseUrl: string): string {
   const path = databaseUrl.startsWith("file:") ? (databaseUrl.slice("file:".length).split("?")[0] ?? "") : "";
   return path && path !== ":memory:" ? join(dirname(path), "images") : "data/images";
+}
+
+/** Outside production a missing AUDIT_SIGNING_KEY is generated once and kept, so exports stay verifiable with one key. */
+async function developmentAuditKey(path: string): Promise<string> {
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  mkdirSync(dirname(path), { recursive: true });
+  const key = await generateAuditSigningKey();
+  writeFileSync(path, key + "\n", { mode: 0o600 });
+  return key;
 }
 
 /** Outside production a missing SESSION_SECRET is generated once and kept, so sessions survive restarts. */

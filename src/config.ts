@@ -27,6 +27,14 @@ const minutes = (fallback: string, max: number) =>
     v.maxValue(max, `must be between 1 and ${max}`),
   );
 
+/** How long chat and live-session records are kept before the daily purge: three years by default, at least 30 days. */
+const retentionDays = v.pipe(
+  v.optional(v.string(), "1095"),
+  v.regex(/^\d+$/, "must be a whole number of days"),
+  v.transform(Number),
+  v.minValue(30, "must be at least 30 days"),
+);
+
 const configSchema = v.object({
   NODE_ENV: v.optional(v.picklist(["development", "production", "test"], "must be development, production or test"), "development"),
   HOST: v.optional(v.pipe(v.string(), v.nonEmpty("must not be empty")), "127.0.0.1"),
@@ -37,6 +45,7 @@ const configSchema = v.object({
   DATA_KEY: secret,
   CARD_PAYMENT_MINUTES: minutes("30", 24 * 60),
   OFFLINE_PAYMENT_MINUTES: minutes("2880", 14 * 24 * 60),
+  RETENTION_DAYS: retentionDays,
   STRIPE_SECRET_KEY: v.optional(v.pipe(v.string(), v.regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_… or sk_live_…)"))),
   STRIPE_WEBHOOK_SECRET: v.optional(v.pipe(v.string(), v.regex(/^whsec_\w+$/, "must be a Stripe webhook signing secret (whsec_…)"))),
   STRIPE_PUBLISHABLE_KEY: v.optional(v.pipe(v.string(), v.regex(/^pk_(test|live)_\w+$/, "must be a Stripe publishable key (pk_test_… or pk_live_…)"))),
@@ -62,6 +71,8 @@ const configSchema = v.object({
   LIVEKIT_URL: v.optional(v.pipe(v.string(), v.regex(/^(wss?|https?):\/\//, "must be a ws://, wss://, http:// or https:// URL"))),
   LIVEKIT_API_KEY: v.optional(v.pipe(v.string(), v.nonEmpty("must not be empty"))),
   LIVEKIT_API_SECRET: v.optional(v.pipe(v.string(), v.minLength(6, "must be at least 6 characters"))),
+  /** Signs audit exports: an Ed25519 private key, PKCS#8, base64. Generated into data/ outside production. */
+  AUDIT_SIGNING_KEY: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{40,}={0,2}$/, "must be an Ed25519 private key (PKCS#8, base64)"))),
   IMAGES_DIR: v.optional(v.pipe(v.string(), v.nonEmpty("must not be empty"))),
   LOG_LEVEL: v.optional(v.picklist(["debug", "info", "warn", "error", "silent"], "must be debug, info, warn, error or silent"), "info"),
 });
@@ -78,6 +89,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const output = result.output;
     for (const name of ["SESSION_SECRET", "DATA_KEY"] as const) {
       if (output.NODE_ENV === "production" && !output[name]) throw new ConfigError(`config: ${name} must be set in production (32+ random characters)`);
+    }
+    if (output.NODE_ENV === "production" && !output.AUDIT_SIGNING_KEY) {
+      throw new ConfigError("config: AUDIT_SIGNING_KEY must be set in production (an Ed25519 private key, PKCS#8, base64)");
     }
     if (!!output.STRIPE_SECRET_KEY !== !!output.STRIPE_WEBHOOK_SECRET) {
       throw new ConfigError("config: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together");

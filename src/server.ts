@@ -1,6 +1,6 @@
 // The Bun entry: `npm start`. Reads the environment, prepares the database and serves the app.
 import { ConfigError, parseConfig } from "./config.ts";
-import { bootstrap, startOrderJobs } from "./bootstrap.ts";
+import { bootstrap, startOrderJobs, startRetentionJob } from "./bootstrap.ts";
 import { createLiveKitGateway } from "../modules/live/index.ts";
 import { startLocalLiveKit } from "./livekit-dev.ts";
 import { demoSignIns } from "../db/seed.ts";
@@ -20,6 +20,7 @@ const localLiveKit = await startLocalLiveKit({ appPort: config.PORT, appHost: co
 const runtime = await bootstrap(config, localLiveKit.liveKit ? { roomGateway: createLiveKitGateway(localLiveKit.liveKit) } : {});
 const server = Bun.serve({ hostname: config.HOST, port: config.PORT, fetch: runtime.app.fetch });
 const stopOrderJobs = startOrderJobs(runtime);
+const stopRetentionJob = startRetentionJob(runtime);
 
 const url = `http://${config.HOST}:${server.port}`;
 console.log(`Broadcart is running at ${url}  (database: ${config.DATABASE_URL})`);
@@ -32,6 +33,7 @@ if (config.DEMO_DATA === "auto" && (await runtime.services.accounts.findByEmail(
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {
     stopOrderJobs();
+    stopRetentionJob();
     await server.stop();
     await localLiveKit.liveKit?.stop();
     runtime.database.close();

@@ -1,6 +1,6 @@
 // Builds every service from the runtime's dependencies, wiring modules through each other's services.
 import type { Database } from "../db/database.ts";
-import { createAuditTrail, createHostVerification, findBannedTerms, HostNotVerified } from "../modules/compliance/index.ts";
+import { createAuditTrail, createHostVerification, createPersonalDataExport, createRetention, findBannedTerms, HostNotVerified, type AuditSigningKey } from "../modules/compliance/index.ts";
 import { createCatalog, createOrders, type CardPayments, type ImageStore, type OrderSettings } from "../modules/orders/index.ts";
 import { createDisplayFeed, createPos } from "../modules/pos/index.ts";
 import { createLive, createRoomFeed, createRooms, createShowcase, type RoomGateway } from "../modules/live/index.ts";
@@ -23,10 +23,14 @@ export interface ServiceDeps {
   images: ImageStore;
   /** The LiveKit server's rooms, tokens and data packets; null where none is configured. */
   roomGateway: RoomGateway | null;
+  /** How long chat and live-session records are kept (RETENTION_DAYS); three years when not given. */
+  retentionDays?: number;
+  /** Signs audit exports (AUDIT_SIGNING_KEY); without it exporting is refused. */
+  auditSigningKey?: AuditSigningKey;
 }
 
-export function createServices({ database, clock, passwords, sealer, cardPayments, orderSettings, log, images, roomGateway }: ServiceDeps) {
-  const audit = createAuditTrail({ database, clock });
+export function createServices({ database, clock, passwords, sealer, cardPayments, orderSettings, log, images, roomGateway, retentionDays, auditSigningKey }: ServiceDeps) {
+  const audit = createAuditTrail({ database, clock, signingKey: auditSigningKey });
   const hostVerification = createHostVerification({ database, audit, clock, sealer });
   const accounts = createAccounts({ database, audit, clock, passwords });
   const catalog = createCatalog({ database, audit, clock, images });
@@ -61,7 +65,17 @@ export function createServices({ database, clock, passwords, sealer, cardPayment
     },
   });
   const liveRoom = createRoomFeed({ rooms, showcase, figures: (sessionId) => orders.queries.liveFigures(sessionId), currencyOf: async (sessionId) => (await live.getSession(sessionId)).store.currency, displayName });
-  return { audit, hostVerification, accounts, catalog, live, orders, pos, posDisplay, rooms, showcase, liveRoom, roomGateway };
+  // The live module owns its chat table: its purge joins `sources` once rooms offers purgeChatBefore(cutoff).
+  const retention = createRetention({ database, audit, clock, days: retentionDays, sources: [{ name: "live_chat_messages", purge: (cutoff) => rooms.purgeChatBefore(cutoff) }] });
+  const personalData = createPersonalDataExport({
+    chatMessages: (userId) => rooms.chatOf(userId),
+    database,
+    audit,
+    clock,
+    accounts,
+    orders: { forShopper: (userId, limit) => orders.queries.forShopper(userId, limit), shopperOrder: (userId, orderId) => orders.queries.shopperOrder(userId, orderId), unusedClaims: (userId) => orders.coupons.unusedClaims(userId) },
+  });
+  return { audit, hostVerification, accounts, catalog, live, orders, pos, posDisplay, rooms, showcase, liveRoom, roomGateway, retention, personalData };
 }
 
 export type Services = ReturnType<typeof createServices>;

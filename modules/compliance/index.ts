@@ -1,6 +1,18 @@
 // The compliance module's public surface: the audit trail service, hosts' real-name verification,
 // the banned-term list, and the officer pages.
-export { createAuditTrail, type Actor, type AuditEntry, type AuditEntryInput, type AuditTrail } from "./audit.ts";
+export {
+  createAuditTrail,
+  AuditSigningUnavailable,
+  type Actor,
+  type AuditEntry,
+  type AuditEntryInput,
+  type AuditExport,
+  type AuditPage,
+  type AuditQuery,
+  type AuditSigningKey,
+  type AuditTrail,
+} from "./audit.ts";
+export { generateAuditSigningKey, verifyExport, type ExportVerdict, type SignatureLine } from "./audit-export.ts";
 export type { ChainVerdict } from "./audit-chain.ts";
 export {
   createHostVerification,
@@ -12,3 +24,5 @@ export {
 } from "./host-verification.ts";
 export { createTermList, findBannedTerms, type BannedTerm, type BannedTermMatch, type ExtraTerm, type TermCategory, type TermList } from "./terms.ts";
 export { complianceRoutes } from "./routes.tsx";
+export { createRetention, RETENTION_DEFAULT_DAYS, RETENTION_MIN_DAYS, type Retention, type RetentionRun, type RetentionSource } from "./retention.ts";
+export { createPersonalDataExport, PERSONAL_DATA_FORMAT, type PersonalData, type PersonalDataExport, type ExportedChatMessage } from "./personal-data-export.ts";

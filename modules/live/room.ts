@@ -1,7 +1,7 @@
 // A live room while it runs: who may join it and how (LiveKit tokens), the pinned product, likes,
 // chat, removing a viewer, and LiveKit's webhooks. Everything the room shows is sent to it as LiveKit
 // data packets by the server, so app instances keep no connection state.
-import { and, count, eq, gt, sql } from "drizzle-orm";
+import { and, count, eq, gt, lt, sql } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { liveChatMessages, liveRemovedViewers, liveSessionProducts, liveSessions, liveWebhookEvents } from "../../db/schema/live.ts";
 import type { Actor, AuditTrail } from "../compliance/index.ts";
@@ -233,6 +233,17 @@ export function createRooms(deps: RoomDeps) {
     async stats(sessionId: string) {
       const row = await sessionRow(sessionId);
       return { likes: row.likes, viewersNow: row.viewersNow, peakViewers: row.peakViewers, pinnedProductId: row.pinnedProductId, status: row.status, hostId: row.hostId, storeId: row.storeId };
+    },
+
+    /** Retention: deletes chat messages (sent or refused) posted before `cutoff`; returns how many. */
+    async purgeChatBefore(cutoff: Date): Promise<number> {
+      return database.write(async (tx) => (await tx.delete(liveChatMessages).where(lt(liveChatMessages.createdAt, cutoff))).rowsAffected);
+    },
+
+    /** A user's own chat messages, for their personal-data export. */
+    async chatOf(userId: string) {
+      const rows = await db.select().from(liveChatMessages).where(eq(liveChatMessages.userId, userId)).orderBy(liveChatMessages.createdAt);
+      return rows.map((row) => ({ id: row.id, sessionId: row.sessionId, body: row.body, status: row.status, at: row.createdAt.toISOString() }));
     },
 
     async recentChat(sessionId: string, limit = 30): Promise<ChatLine[]> {

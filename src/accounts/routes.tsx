@@ -13,13 +13,14 @@ import { AccountPage } from "../../views/accounts/account.tsx";
 import { UserRolesForm, UsersPage } from "../../views/accounts/users.tsx";
 import { EmailTaken, InvalidCredentials, LastAdmin, SIGN_IN_FAILURE_WINDOW_MS, TooManySignIns, type Accounts } from "./service.ts";
 import { rolesForm, signInForm, signUpForm } from "./validation.ts";
+import type { PersonalDataExport } from "../../modules/compliance/index.ts";
 
 /** Only same-site paths: "/account", never "//evil.example" or "https://…". */
 export function safeNextPath(next: unknown): string {
   return typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : "/";
 }
 
-export function accountRoutes({ accounts, sessionSecret }: { accounts: Accounts; sessionSecret: string }) {
+export function accountRoutes({ accounts, sessionSecret, personalData }: { accounts: Accounts; sessionSecret: string; personalData?: PersonalDataExport }) {
   const app = new Hono<AppEnv>();
 
   app.get("/signup", allow.public(), (c) => {
@@ -80,8 +81,19 @@ export function accountRoutes({ accounts, sessionSecret }: { accounts: Accounts;
 
   app.get("/account", allow.signedIn(), (c) => {
     const v = viewContext(c);
-    return renderPage(c, v.t("account.title"), <AccountPage v={v} user={c.var.user!} />);
+    return renderPage(c, v.t("account.title"), <AccountPage v={v} user={c.var.user!} canExport={personalData !== undefined} />);
   });
+
+  // The shopper's own data as a JSON download (audited by the export itself).
+  if (personalData) {
+    app.get("/account/export", allow.signedIn(), async (c) => {
+      const data = await personalData.export(c.var.user!.id);
+      const date = data.exportedAt.slice(0, 10);
+      c.header("content-disposition", `attachment; filename="broadcart-data-${date}.json"`);
+      c.header("cache-control", "no-store");
+      return c.body(JSON.stringify(data, null, 2), 200, { "content-type": "application/json; charset=utf-8" });
+    });
+  }
 
   app.get("/admin/users", allow.roles("admin"), async (c) => {
     const v = viewContext(c);

@@ -1,7 +1,7 @@
 import type { CurrentUser } from "../../src/platform/context.ts";
 import type { ViewContext } from "../view-context.ts";
 
-export function AccountPage({ v, user }: { v: ViewContext; user: CurrentUser }) {
+export function AccountPage({ v, user, canExport = false }: { v: ViewContext; user: CurrentUser; canExport?: boolean }) {
   return (
     <article class="card">
       <h1>{v.t("account.title")}</h1>
@@ -17,6 +17,15 @@ export function AccountPage({ v, user }: { v: ViewContext; user: CurrentUser }) 
           <time datetime={user.createdAt.toISOString()}>{v.formatTime(user.createdAt)}</time>
         </dd>
       </dl>
+      {canExport && (
+        <section>
+          <h2>{v.t("privacy.export.title")}</h2>
+          <p>{v.t("privacy.export.hint")}</p>
+          <a class="button" href="/account/export" download>
+            {v.t("privacy.export.button")}
+          </a>
+        </section>
+      )}
     </article>
   );
 }

@@ -1,7 +1,9 @@
 // English UI strings. zh-CN.ts must define every key this file defines.
 import { ordersEn } from "./orders.en.ts";
 import { liveEn } from "./live.en.ts";
+import { complianceEn } from "./compliance.en.ts";
 import { posEn } from "./pos.en.ts";
+import { privacyEn } from "./privacy.en.ts";
 export const en = {
   "app.name": "Broadcart",
   "app.tagline": "Live shopping from your own store",
@@ -211,5 +213,7 @@ export const en = {
   "error.back_home": "Back to the home page",
   ...ordersEn,
   ...liveEn,
+  ...complianceEn,
   ...posEn,
+  ...privacyEn,
 } as const;

@@ -2,7 +2,9 @@
 import type { Messages } from "../i18n.ts";
 import { ordersZhCN } from "./orders.zh-CN.ts";
 import { liveZhCN } from "./live.zh-CN.ts";
+import { complianceZhCN } from "./compliance.zh-CN.ts";
 import { posZhCN } from "./pos.zh-CN.ts";
+import { privacyZhCN } from "./privacy.zh-CN.ts";
 
 export const zhCN: Messages = {
   "app.name": "Broadcart 播购",
@@ -213,5 +215,7 @@ export const zhCN: Messages = {
   "error.back_home": "返回首页",
   ...ordersZhCN,
   ...liveZhCN,
+  ...complianceZhCN,
   ...posZhCN,
+  ...privacyZhCN,
 };

@@ -1,0 +1,108 @@
+// A shopper's own data, exported as one JSON document from their account page: their account,
+// their orders (lines, after-sales requests, the shipping address opened), their coupon claims,
+// and, where the live module offers it, their chat messages. Everything is read through the owning
+// modules' services, never their tables. What cannot be read that way is named in `omitted`, so
+// the export never leaves something out silently. Each export is audited.
+import type { Database } from "../../db/database.ts";
+import type { Clock } from "../../src/platform/clock.ts";
+import type { CurrentUser } from "../../src/platform/context.ts";
+import type { Order, OrderWithAddress } from "../orders/index.ts";
+import type { AuditTrail } from "./audit.ts";
+
+export const PERSONAL_DATA_FORMAT = "broadcart.personal-data/1";
+/** Orders beyond this many (newest first) are named in `omitted` rather than loaded. */
+export const EXPORT_ORDER_LIMIT = 5_000;
+
+export interface ExportedChatMessage {
+  id: string;
+  sessionId: string;
+  body: string;
+  status: string;
+  at: string;
+}
+
+export interface PersonalDataExportDeps {
+  database: Database;
+  audit: AuditTrail;
+  clock: Clock;
+  accounts: { findById(id: string): Promise<CurrentUser | null> };
+  orders: {
+    forShopper(userId: string, limit?: number): Promise<Order[]>;
+    shopperOrder(userId: string, orderId: string): Promise<OrderWithAddress>;
+    /** The shopper's coupon claims not yet used on an order. */
+    unusedClaims(userId: string): Promise<object[]>;
+  };
+  /** The user's chat messages, from the live module; absent until the live module exports such a read. */
+  chatMessages?: (userId: string) => Promise<ExportedChatMessage[]>;
+}
+
+export interface Omission {
+  what: string;
+  reason: string;
+}
+
+export interface PersonalData {
+  format: typeof PERSONAL_DATA_FORMAT;
+  exportedAt: string;
+  account: { id: string; email: string; displayName: string; roles: string[]; locale: string | null; createdAt: string };
+  orders: OrderWithAddress[];
+  afterSalesRequests: (OrderWithAddress["afterSales"][number] & { orderNumber: string })[];
+  couponClaims: { unused: object[] };
+  chatMessages: ExportedChatMessage[] | null;
+  omitted: Omission[];
+}
+
+export function createPersonalDataExport({ database, audit, clock, accounts, orders, chatMessages }: PersonalDataExportDeps) {
+  return {
+    /** Gathers the user's data and records the export; throws when the user does not exist. */
+    async export(userId: string): Promise<PersonalData> {
+      const user = await accounts.findById(userId);
+      if (!user) throw new Error(`no user ${userId}`);
+      const omitted: Omission[] = [];
+
+      const listed = await orders.forShopper(userId, EXPORT_ORDER_LIMIT);
+      if (listed.length >= EXPORT_ORDER_LIMIT) omitted.push({ what: "orders", reason: `only the newest ${EXPORT_ORDER_LIMIT} orders are included` });
+      const opened: OrderWithAddress[] = [];
+      for (const order of listed) opened.push(await orders.shopperOrder(userId, order.id));
+
+      const unused = await orders.unusedClaims(userId);
+      omitted.push({
+        what: "coupon_claims.used",
+        reason: "the orders service offers only unused claims; a used claim shows as the discount on its order",
+      });
+
+      let chat: ExportedChatMessage[] | null = null;
+      if (chatMessages) chat = await chatMessages(userId);
+      else omitted.push({ what: "chat_messages", reason: "the live module offers no read of one user's chat messages yet" });
+
+      const data: PersonalData = {
+        format: PERSONAL_DATA_FORMAT,
+        exportedAt: clock.now().toISOString(),
+        account: { id: user.id, email: user.email, displayName: user.displayName, roles: [...user.roles], locale: user.locale, createdAt: user.createdAt.toISOString() },
+        orders: opened,
+        afterSalesRequests: opened.flatMap((order) => order.afterSales.map((request) => ({ ...request, orderNumber: order.number }))),
+        couponClaims: { unused },
+        chatMessages: chat,
+        omitted,
+      };
+
+      await database.write((tx) =>
+        audit.record(tx, {
+          actor: { type: "user", id: userId },
+          action: "personal_data.exported",
+          subject: `user:${userId}`,
+          data: {
+            orders: opened.length,
+            afterSalesRequests: data.afterSalesRequests.length,
+            couponClaims: unused.length,
+            chatMessages: chat?.length ?? null,
+            omitted: omitted.map((o) => o.what),
+          },
+        }),
+      );
+      return data;
+    },
+  };
+}
+
+export type PersonalDataExport = ReturnType<typeof createPersonalDataExport>;

@@ -1,0 +1,30 @@
+// 合规模块审计页面的中文文案：查询、记录详情、导出。
+import type { complianceEn } from "./compliance.en.ts";
+
+export const complianceZhCN: { readonly [K in keyof typeof complianceEn]: string } = {
+  "audit.search": "查询审计日志",
+  "audit.filter_actor_type": "操作者类型",
+  "audit.filter_actor_any": "全部",
+  "audit.filter_actor_id": "操作者 ID",
+  "audit.filter_action": "操作前缀",
+  "audit.filter_subject": "对象前缀",
+  "audit.filter_from": "开始时间",
+  "audit.filter_to": "结束时间",
+  "audit.filter_zone": "时间按 {zone} 计。",
+  "audit.filter_apply": "查询",
+  "audit.filter_bad_time": "请输入日期和时间，或留空。",
+  "audit.results": "记录",
+  "audit.none": "没有符合条件的记录。",
+  "audit.older": "更早的记录",
+  "audit.entry_title": "审计记录 #{seq}",
+  "audit.col_prev_hash": "前一条哈希",
+  "audit.col_hash": "哈希",
+  "audit.data": "数据",
+  "audit.before": "变更前",
+  "audit.after": "变更后",
+  "audit.back": "返回审计日志",
+  "audit.not_found": "不存在审计记录 #{seq}。",
+  "audit.export": "导出为签名的 JSON Lines",
+  "audit.export_hint": "导出开始与结束时间之间的记录（两者都留空则导出全部），附 Ed25519 签名的摘要。可离线用 `npm run audit:verify -- <文件>` 校验。",
+  "audit.export_unavailable": "无法导出：未配置 AUDIT_SIGNING_KEY。",
+};

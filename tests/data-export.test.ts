@@ -1,0 +1,78 @@
+// A shopper downloads all their data as JSON from their account: account, orders with the address in
+// clear, coupon claims; nobody else's data; the export is audited; anonymous visitors sign in first.
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { DEMO_PASSWORD } from "../db/seed-data.ts";
+import { PERSONAL_DATA_FORMAT, type PersonalData } from "../modules/compliance/index.ts";
+import { address, checkoutFields, demoStoreId, newShopper, orderIdFrom, testProduct } from "./fixtures/commerce.ts";
+import { startTestApp, TEST_SESSION_SECRET, type TestApp } from "./fixtures/test-app.ts";
+
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp();
+}, 60_000);
+afterAll(() => app.close());
+
+describe("personal data export", () => {
+  it("gives a shopper their account, orders with the address in clear and coupon claims, and nobody else's", async () => {
+    const owner = (await app.services.accounts.findByEmail("owner@demo.broadcart.test"))!;
+    const storeId = await demoStoreId(app);
+    const now = Date.now();
+    await app.services.orders.coupons.create({ type: "user", id: owner.id }, {
+      storeId, code: "EXPORT5", nameZh: "导出券", nameEn: "Export coupon", kind: "amount_off", value: 500, minSpendFen: 0, capFen: null,
+      audience: "everyone", scope: "store", startsAt: new Date(now - 60_000), endsAt: new Date(now + 86_400_000), perShopperLimit: 1, totalLimit: 10,
+    });
+    const product = await testProduct(app, { priceFen: 4_200, stock: 10 });
+
+    const shopper = await newShopper(app, "exporter");
+    await shopper.client.get(`/checkout?sku=${product.skuId}`);
+    const orderId = orderIdFrom(await shopper.client.post("/checkout", checkoutFields({ sku: product.skuId })));
+    await app.services.orders.coupons.claim(shopper.id, "EXPORT5");
+
+    const other = await newShopper(app, "bystander");
+    await other.client.get(`/checkout?sku=${product.skuId}`);
+    const otherOrderId = orderIdFrom(await other.client.post("/checkout", checkoutFields({ sku: product.skuId, recipient: "李四", street: "别处路 9 号" })));
+
+    const response = await shopper.client.request("/account/export");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="broadcart-data-\d{4}-\d{2}-\d{2}\.json"$/);
+    const text = await response.text();
+    const data = JSON.parse(text) as PersonalData;
+
+    expect(data.format).toBe(PERSONAL_DATA_FORMAT);
+    expect(data.account.id).toBe(shopper.id);
+    expect(data.account.email).toContain("exporter-");
+    expect(data.account.displayName).toContain("exporter");
+    expect(Array.isArray(data.account.roles)).toBe(true);
+    expect(data.orders.map((order) => order.id)).toEqual([orderId]);
+    expect(data.orders[0]!.address).toEqual(address);
+    expect(data.orders[0]!.lines[0]!.skuId).toBe(product.skuId);
+    expect(data.couponClaims.unused.map((claim) => (claim as { coupon: { code: string } }).coupon.code)).toEqual(["EXPORT5"]);
+    expect(data.omitted.map((o) => o.what)).not.toContain("chat_messages");
+    expect(data.chatMessages).toEqual([]);
+
+    expect(text).not.toContain(other.id);
+    expect(text).not.toContain(otherOrderId);
+    expect(text).not.toContain("李四");
+
+    const [entry] = await app.services.audit.recent(1);
+    expect(entry!.action).toBe("personal_data.exported");
+    expect(entry!.actor).toEqual({ type: "user", id: shopper.id });
+    expect(entry!.subject).toBe(`user:${shopper.id}`);
+    expect(entry!.data).toMatchObject({ orders: 1, couponClaims: 1 });
+  });
+
+  it("sends an anonymous visitor to sign in", async () => {
+    const response = await app.client().request("/account/export");
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toContain("/signin");
+  });
+
+  it("works for a demo account signed in with a password", async () => {
+    const client = app.client();
+    await client.signIn("owner@demo.broadcart.test", DEMO_PASSWORD);
+    const data = JSON.parse(await (await client.request("/account/export")).text()) as PersonalData;
+    expect(data.account.email).toBe("owner@demo.broadcart.test");
+  });
+});
