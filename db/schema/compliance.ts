@@ -29,8 +29,38 @@ export const hostVerifications = sqliteTable("host_verifications", {
   status: text("status", { enum: ["pending", "approved", "rejected"] }).notNull(),
   /** The legal name as submitted, sealed at rest (personal data). */
   realNameSealed: text("real_name_sealed"),
+  /** The ID card number, sealed at rest. */
+  idNumberSealed: text("id_number_sealed"),
+  /** The ID document picture in the image store ("hvd_….jpg"); served to officers only. */
+  documentKey: text("document_key"),
   reviewedBy: text("reviewed_by"),
   reviewedAt: integer("reviewed_at", { mode: "timestamp_ms" }),
   note: text("note"),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** Officers' additions to the built-in banned-term list, and phrases allowed despite it. */
+export const complianceTerms = sqliteTable("compliance_terms", {
+  term: text("term").primaryKey(),
+  kind: text("kind", { enum: ["banned", "allowed"] }).notNull(),
+  category: text("category", { enum: ["absolute", "medical", "guarantee"] }),
+  addedBy: text("added_by").notNull(),
+  addedAt: integer("added_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** Content the term list flagged (product copy, show titles, chat), waiting for an officer's decision. */
+export const moderationFlags = sqliteTable("moderation_flags", {
+  id: text("id").primaryKey(),
+  kind: text("kind", { enum: ["product", "live_title", "chat"] }).notNull(),
+  subjectId: text("subject_id").notNull(),
+  storeId: text("store_id"),
+  field: text("field").notNull(),
+  text: text("text").notNull(),
+  /** The matched terms, as JSON. */
+  terms: text("terms").notNull(),
+  status: text("status", { enum: ["open", "dismissed", "removed", "warned"] }).notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  decidedBy: text("decided_by"),
+  decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+  note: text("note"),
 });

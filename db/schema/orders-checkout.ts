@@ -42,6 +42,9 @@ export const orders = sqliteTable(
     /** The shipping address, sealed (AES-GCM) because it is personal data. */
     addressSealed: text("address_sealed").notNull(),
     idempotencyKey: text("idempotency_key").notNull(),
+    /** Where the order was placed from, for the risk rules (velocity per IP and per browser). */
+    clientIp: text("client_ip"),
+    clientDevice: text("client_device"),
     carrier: text("carrier"),
     trackingNumber: text("tracking_number"),
     createdAt: timestamp("created_at").notNull(),
@@ -216,3 +219,23 @@ export const flashSales = sqliteTable(
     check("flash_sales_units", sql`${t.sold} >= 0 AND ${t.sold} <= ${t.units} AND ${t.priceFen} >= 0`),
   ],
 );
+
+/** An order the risk rules flagged: it cannot ship until an officer releases it (or cancels it). */
+export const orderHolds = sqliteTable("order_holds", {
+  orderId: text("order_id").primaryKey().references(() => orders.id),
+  /** The rules that fired, as JSON [{ rule, detail }]. */
+  reasons: text("reasons").notNull(),
+  status: text("status", { enum: ["held", "released", "cancelled"] }).notNull(),
+  createdAt: timestamp("created_at").notNull(),
+  decidedBy: text("decided_by"),
+  decidedAt: timestamp("decided_at"),
+  note: text("note"),
+});
+
+/** Officers' thresholds for the risk rules, by rule name; the code's defaults apply where none is set. */
+export const riskSettings = sqliteTable("risk_settings", {
+  rule: text("rule").primaryKey(),
+  value: integer("value").notNull(),
+  updatedBy: text("updated_by").notNull(),
+  updatedAt: timestamp("updated_at").notNull(),
+});
