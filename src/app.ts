@@ -13,7 +13,7 @@ import type { Logger } from "./platform/logging.ts";
 import { requestLog } from "./platform/request-log.ts";
 import { sessions } from "./platform/session.ts";
 import { accountRoutes } from "./accounts/routes.tsx";
-import { complianceRoutes } from "../modules/compliance/index.ts";
+import { complianceRoutes, verificationRoutes } from "../modules/compliance/index.ts";
 import { liveRoutes, roomRoutes, scheduleRoutes } from "../modules/live/index.ts";
 import { orderRoutes } from "../modules/orders/index.ts";
 import { posRoutes } from "../modules/pos/index.ts";
@@ -69,6 +69,7 @@ export function createApp({ services, settings, logger, serveStatic }: AppDeps) 
   app.route("/", roomRoutes({ live: services.live, rooms: services.rooms, showcase: services.showcase, catalog: services.catalog, orders: services.orders, feed: services.liveRoom, gateway: services.roomGateway }));
   app.route("/", orderRoutes({ catalog: services.catalog, orders: services.orders, displayNames: (ids: readonly string[]) => services.accounts.displayNames(ids) }));
   app.route("/", posRoutes({ pos: services.pos, display: services.posDisplay }));
+  app.route("/", verificationRoutes({ verification: services.hostVerification, displayNames: (ids) => services.accounts.displayNames(ids) }));
   app.route("/", complianceRoutes({ audit: services.audit }));
 
   return app;

@@ -31,7 +31,7 @@ export interface ServiceDeps {
 
 export function createServices({ database, clock, passwords, sealer, cardPayments, orderSettings, log, images, roomGateway, retentionDays, auditSigningKey }: ServiceDeps) {
   const audit = createAuditTrail({ database, clock, signingKey: auditSigningKey });
-  const hostVerification = createHostVerification({ database, audit, clock, sealer });
+  const hostVerification = createHostVerification({ database, audit, clock, sealer, images });
   const accounts = createAccounts({ database, audit, clock, passwords });
   const catalog = createCatalog({ database, audit, clock, images });
   const live = createLive({ database, audit, clock, catalog, images, hostNames: (ids) => accounts.displayNames(ids) });

@@ -9,6 +9,7 @@ import type { Clock } from "../../src/platform/clock.ts";
 import { BadRequest, DomainError, Forbidden, NotFound } from "../../src/platform/errors.ts";
 import type { Sealer } from "../../src/platform/sealing.ts";
 import type { Actor, AuditTrail } from "./audit.ts";
+import type { ImageStore } from "../orders/index.ts";
 
 export type VerificationStatus = "none" | "pending" | "approved" | "rejected";
 export type ReviewDecision = "approved" | "rejected";
@@ -33,7 +34,14 @@ export const REVIEW_NOTE_MAX_LENGTH = 500;
 
 export interface HostVerification {
   /** The host submits (or, after a rejection, resubmits) their legal name; the verification is then pending. */
-  submit(userId: string, realName: string): Promise<void>;
+  /** The ID number (checked: 18-digit resident ID with its check digit) and a picture of the document are optional for tests and the seed; the host page asks for both. */
+  submit(userId: string, realName: string, idNumber?: string, document?: { bytes: Uint8Array; contentType: string; extension: string }): Promise<void>;
+  /** Verifications waiting for an officer, oldest first. */
+  pending(): Promise<{ userId: string; submittedAt: Date; hasDocument: boolean; idNumberMasked: string | null }[]>;
+  /** Opens the sealed name and ID number for an officer, with the reason they gave; audited. */
+  reveal(officer: Actor, userId: string, reason: string): Promise<{ realName: string | null; idNumber: string | null }>;
+  /** The ID document picture, for officers. */
+  document(userId: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
   /** An officer decides a pending verification. A rejection needs a note telling the host why. */
   review(officer: Actor, userId: string, decision: ReviewDecision, note: string): Promise<void>;
   status(userId: string, q?: Queryable): Promise<VerificationStatus>;
@@ -51,6 +59,22 @@ interface Deps {
   audit: AuditTrail;
   clock: Clock;
   sealer: Sealer;
+  /** Where ID document pictures are kept (the same image store as product photos, private keys "hvd_…"). */
+  images?: ImageStore;
+}
+
+/** An 18-digit PRC resident ID number with a valid check digit (GB 11643). */
+export function isResidentIdNumber(text: string): boolean {
+  const id = text.trim().toUpperCase();
+  if (!/^\d{17}[\dX]$/.test(id)) return false;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = weights.reduce((total, weight, i) => total + weight * Number(id[i]), 0);
+  return "10X98765432"[sum % 11] === id[17];
+}
+
+/** "110101********1234": enough to recognise, not enough to use. */
+export function maskIdNumber(id: string): string {
+  return id.length > 10 ? `${id.slice(0, 6)}${"*".repeat(id.length - 10)}${id.slice(-4)}` : "*".repeat(id.length);
 }
 
 const subject = (userId: string) => `user:${userId}`;
@@ -68,7 +92,7 @@ function cleanNote(note: string, decision: ReviewDecision): string | null {
   return cleaned === "" ? null : cleaned;
 }
 
-export function createHostVerification({ database, audit, clock, sealer }: Deps): HostVerification {
+export function createHostVerification({ database, audit, clock, sealer, images }: Deps): HostVerification {
   const { db } = database;
 
   async function status(userId: string, q: Queryable = db): Promise<VerificationStatus> {
@@ -77,18 +101,26 @@ export function createHostVerification({ database, audit, clock, sealer }: Deps)
   }
 
   return {
-    async submit(userId, realName) {
+    async submit(userId, realName, idNumber, document) {
       const sealed = await sealer.seal(cleanRealName(realName));
+      if (idNumber !== undefined && !isResidentIdNumber(idNumber)) throw new BadRequest("id_number_invalid");
+      const idSealed = idNumber === undefined ? null : await sealer.seal(idNumber.trim().toUpperCase());
+      let documentKey: string | null = null;
+      if (document) {
+        if (!images) throw new BadRequest("documents_unavailable");
+        documentKey = `hvd_${crypto.randomUUID().replaceAll("-", "")}.${document.extension}`;
+        await images.put(documentKey, document.bytes, document.contentType);
+      }
       await database.write(async (tx) => {
         const previous = await status(userId, tx);
         if (previous === "approved") throw new VerificationConflict("host_already_verified");
         const now = clock.now();
         await tx
           .insert(hostVerifications)
-          .values({ userId, status: "pending", realNameSealed: sealed, createdAt: now })
+          .values({ userId, status: "pending", realNameSealed: sealed, idNumberSealed: idSealed, documentKey, createdAt: now })
           .onConflictDoUpdate({
             target: hostVerifications.userId,
-            set: { status: "pending", realNameSealed: sealed, reviewedBy: null, reviewedAt: null, note: null },
+            set: { status: "pending", realNameSealed: sealed, idNumberSealed: idSealed, documentKey, reviewedBy: null, reviewedAt: null, note: null },
           });
         await audit.record(tx, { actor: { type: "user", id: userId }, action: "host_verification.submitted", subject: subject(userId), data: { previous } });
       });
@@ -131,6 +163,37 @@ export function createHostVerification({ database, audit, clock, sealer }: Deps)
         await audit.record(tx, { actor: officer, action: "host_verification.real_name_revealed", subject: subject(userId) });
         return name;
       });
+    },
+
+    async pending() {
+      const rows = await db.select().from(hostVerifications).where(eq(hostVerifications.status, "pending")).orderBy(hostVerifications.createdAt);
+      return Promise.all(
+        rows.map(async (row) => ({
+          userId: row.userId,
+          submittedAt: row.createdAt,
+          hasDocument: row.documentKey !== null,
+          idNumberMasked: row.idNumberSealed ? maskIdNumber(await sealer.open(row.idNumberSealed)) : null,
+        })),
+      );
+    },
+
+    async reveal(officer, userId, reason) {
+      const why = reason.trim();
+      if (why.length < 4 || [...why].length > 200) throw new BadRequest("reveal_reason_required");
+      return database.write(async (tx) => {
+        const [row] = await tx.select().from(hostVerifications).where(eq(hostVerifications.userId, userId));
+        if (!row) throw new NotFound("host_verification_not_found");
+        const realName = row.realNameSealed ? await sealer.open(row.realNameSealed) : null;
+        const idNumber = row.idNumberSealed ? await sealer.open(row.idNumberSealed) : null;
+        await audit.record(tx, { actor: officer, action: "host_verification.revealed", subject: subject(userId), data: { reason: why, fields: ["real_name", "id_number"] } });
+        return { realName, idNumber };
+      });
+    },
+
+    async document(userId) {
+      const [row] = await db.select({ key: hostVerifications.documentKey }).from(hostVerifications).where(eq(hostVerifications.userId, userId));
+      if (!row?.key || !images) return null;
+      return images.get(row.key);
     },
 
     async approveForSeed(actor, userId) {

@@ -26,3 +26,5 @@ export { createTermList, findBannedTerms, type BannedTerm, type BannedTermMatch,
 export { complianceRoutes } from "./routes.tsx";
 export { createRetention, RETENTION_DEFAULT_DAYS, RETENTION_MIN_DAYS, type Retention, type RetentionRun, type RetentionSource } from "./retention.ts";
 export { createPersonalDataExport, PERSONAL_DATA_FORMAT, type PersonalData, type PersonalDataExport, type ExportedChatMessage } from "./personal-data-export.ts";
+export { verificationRoutes } from "./verification-routes.tsx";
+export { isResidentIdNumber, maskIdNumber } from "./host-verification.ts";

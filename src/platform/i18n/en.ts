@@ -1,9 +1,11 @@
 // English UI strings. zh-CN.ts must define every key this file defines.
 import { ordersEn } from "./orders.en.ts";
 import { liveEn } from "./live.en.ts";
+import { verificationEn } from "./verification.en.ts";
 import { complianceEn } from "./compliance.en.ts";
 import { posEn } from "./pos.en.ts";
 import { privacyEn } from "./privacy.en.ts";
+import { moderationEn } from "./moderation.en.ts";
 export const en = {
   "app.name": "Broadcart",
   "app.tagline": "Live shopping from your own store",
@@ -213,7 +215,9 @@ export const en = {
   "error.back_home": "Back to the home page",
   ...ordersEn,
   ...liveEn,
+  ...verificationEn,
   ...complianceEn,
   ...posEn,
   ...privacyEn,
+  ...moderationEn,
 } as const;

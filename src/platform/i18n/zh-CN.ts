@@ -2,9 +2,11 @@
 import type { Messages } from "../i18n.ts";
 import { ordersZhCN } from "./orders.zh-CN.ts";
 import { liveZhCN } from "./live.zh-CN.ts";
+import { verificationZhCN } from "./verification.zh-CN.ts";
 import { complianceZhCN } from "./compliance.zh-CN.ts";
 import { posZhCN } from "./pos.zh-CN.ts";
 import { privacyZhCN } from "./privacy.zh-CN.ts";
+import { moderationZhCN } from "./moderation.zh-CN.ts";
 
 export const zhCN: Messages = {
   "app.name": "Broadcart 播购",
@@ -215,7 +217,9 @@ export const zhCN: Messages = {
   "error.back_home": "返回首页",
   ...ordersZhCN,
   ...liveZhCN,
+  ...verificationZhCN,
   ...complianceZhCN,
   ...posZhCN,
   ...privacyZhCN,
+  ...moderationZhCN,
 };
