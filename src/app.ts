@@ -13,9 +13,9 @@ import type { Logger } from "./platform/logging.ts";
 import { requestLog } from "./platform/request-log.ts";
 import { sessions } from "./platform/session.ts";
 import { accountRoutes } from "./accounts/routes.tsx";
-import { complianceRoutes, verificationRoutes } from "../modules/compliance/index.ts";
+import { complianceRoutes, moderationRoutes, verificationRoutes } from "../modules/compliance/index.ts";
 import { liveRoutes, roomRoutes, scheduleRoutes } from "../modules/live/index.ts";
-import { orderRoutes } from "../modules/orders/index.ts";
+import { orderRoutes, riskRoutes } from "../modules/orders/index.ts";
 import { posRoutes } from "../modules/pos/index.ts";
 import type { Services } from "./services.ts";
 
@@ -71,6 +71,8 @@ export function createApp({ services, settings, logger, serveStatic }: AppDeps) 
   app.route("/", posRoutes({ pos: services.pos, display: services.posDisplay }));
   app.route("/", verificationRoutes({ verification: services.hostVerification, displayNames: (ids) => services.accounts.displayNames(ids) }));
   app.route("/", complianceRoutes({ audit: services.audit }));
+  app.route("/", riskRoutes({ orders: services.orders }));
+  app.route("/", moderationRoutes({ moderation: services.moderation }));
 
   return app;
 }

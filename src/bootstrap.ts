@@ -64,6 +64,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
       offlinePaymentMinutes: config.OFFLINE_PAYMENT_MINUTES,
       cardTestMode: options.cardPayments !== undefined || !!config.STRIPE_SECRET_KEY?.startsWith("sk_test_"),
       cardPublishableKey: config.STRIPE_PUBLISHABLE_KEY,
+      trustProxy: config.TRUST_PROXY === "true",
     },
     log: logger,
     images: createFolderImageStore(config.IMAGES_DIR ?? imagesBesideDatabase(config.DATABASE_URL)),

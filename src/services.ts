@@ -1,6 +1,7 @@
 // Builds every service from the runtime's dependencies, wiring modules through each other's services.
 import type { Database } from "../db/database.ts";
-import { createAuditTrail, createHostVerification, createPersonalDataExport, createRetention, findBannedTerms, HostNotVerified, type AuditSigningKey } from "../modules/compliance/index.ts";
+import { createAuditTrail, createHostVerification, createPersonalDataExport, createRetention, HostNotVerified, type AuditSigningKey } from "../modules/compliance/index.ts";
+import { createModeration, moderateProductSaves, moderateShowTitles } from "../modules/compliance/index.ts";
 import { createCatalog, createOrders, type CardPayments, type ImageStore, type OrderSettings } from "../modules/orders/index.ts";
 import { createDisplayFeed, createPos } from "../modules/pos/index.ts";
 import { createLive, createRoomFeed, createRooms, createShowcase, type RoomGateway } from "../modules/live/index.ts";
@@ -33,10 +34,16 @@ export function createServices({ database, clock, passwords, sealer, cardPayment
   const audit = createAuditTrail({ database, clock, signingKey: auditSigningKey });
   const hostVerification = createHostVerification({ database, audit, clock, sealer, images });
   const accounts = createAccounts({ database, audit, clock, passwords });
-  const catalog = createCatalog({ database, audit, clock, images });
-  const live = createLive({ database, audit, clock, catalog, images, hostNames: (ids) => accounts.displayNames(ids) });
+  const catalogService = createCatalog({ database, audit, clock, images });
+  // Moderation: officers' terms on top of the built-in list; "remove" unpublishes a product through the catalog.
+  // A show's title has no service that changes it, so a "removed" decision on one is recorded only.
+  const moderation = createModeration({ database, audit, clock, log, removers: { product: async (flag) => (await catalogService.setProductStatus({ type: "system", id: "moderation" }, flag.subjectId, "draft"), true) } });
+  // Product copy and show titles are flagged on save (wrappers until catalog/live offer save hooks).
+  const catalog = moderateProductSaves(catalogService, moderation, log);
+  const live = moderateShowTitles(createLive({ database, audit, clock, catalog, images, hostNames: (ids) => accounts.displayNames(ids) }), moderation, log);
   const liveSessionStore = (id: string) => live.getSession(id).then((session) => session.store.id, () => null);
-  const orders = createOrders({ database, audit, clock, catalog, sealer, cardPayments, settings: orderSettings, log, liveSessionStore, onOrderPlaced: (order) => liveRoom.orderPlaced(order) });
+  const liveSessionHost = (id: string) => live.getSession(id).then((session) => session.host.id, () => null);
+  const orders = createOrders({ database, audit, clock, catalog, sealer, cardPayments, settings: orderSettings, log, liveSessionStore, liveSessionHost, onOrderPlaced: (order) => liveRoom.orderPlaced(order) });
   const pos = createPos({ database, audit, clock, sealer, storeSales: orders.storeSales, managedStore: (userId) => orders.managedStore(userId) });
   const displayName = async (userId: string) => (await accounts.displayNames([userId])).get(userId) ?? "—";
   const rooms = createRooms({
@@ -45,7 +52,7 @@ export function createServices({ database, clock, passwords, sealer, cardPayment
     clock,
     live,
     gateway: roomGateway,
-    bannedTerms: (text) => [...new Set(findBannedTerms(text).map((match) => match.term))],
+    bannedTerms: (text) => moderation.bannedTerms(text),
     hostApproved: (userId) => hostVerification.isApproved(userId),
     hostNotVerified: () => new HostNotVerified(),
     displayName,
@@ -75,7 +82,7 @@ export function createServices({ database, clock, passwords, sealer, cardPayment
     accounts,
     orders: { forShopper: (userId, limit) => orders.queries.forShopper(userId, limit), shopperOrder: (userId, orderId) => orders.queries.shopperOrder(userId, orderId), unusedClaims: (userId) => orders.coupons.unusedClaims(userId) },
   });
-  return { audit, hostVerification, accounts, catalog, live, orders, pos, posDisplay, rooms, showcase, liveRoom, roomGateway, retention, personalData };
+  return { moderation, audit, hostVerification, accounts, catalog, live, orders, pos, posDisplay, rooms, showcase, liveRoom, roomGateway, retention, personalData };
 }
 
 export type Services = ReturnType<typeof createServices>;

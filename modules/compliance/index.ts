@@ -28,3 +28,19 @@ export { createRetention, RETENTION_DEFAULT_DAYS, RETENTION_MIN_DAYS, type Reten
 export { createPersonalDataExport, PERSONAL_DATA_FORMAT, type PersonalData, type PersonalDataExport, type ExportedChatMessage } from "./personal-data-export.ts";
 export { verificationRoutes } from "./verification-routes.tsx";
 export { isResidentIdNumber, maskIdNumber } from "./host-verification.ts";
+export {
+  createModeration,
+  moderateProductSaves,
+  moderateShowTitles,
+  segmentsOf,
+  type ContentRemover,
+  type FlagInput,
+  type FlagStatus,
+  type HighlightSegment,
+  type Moderation,
+  type ModerationDecision,
+  type ModerationFlag,
+  type ModerationKind,
+  type OfficerTerm,
+} from "./moderation.ts";
+export { moderationRoutes } from "./moderation-routes.tsx";

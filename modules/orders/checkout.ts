@@ -21,6 +21,7 @@ import { CouponRefused, OrderNotFound, OrderStateConflict, PaymentUnavailable, P
 import { loadOrders, type Address, type Order } from "./order-records.ts";
 import type { CardPayments, StartedPayment } from "./payments/provider.ts";
 import { priceOrder } from "./pricing.ts";
+import type { Risk } from "./risk.ts";
 import { takeStock } from "./stock.ts";
 
 export interface OrderSettings {
@@ -30,6 +31,8 @@ export interface OrderSettings {
   cardTestMode?: boolean;
   /** Stripe's publishable key: the order page collects the card with Stripe.js (the Payment Element). */
   cardPublishableKey?: string;
+  /** Behind a reverse proxy (TRUST_PROXY): the client's IP is the last X-Forwarded-For entry, else the socket's. */
+  trustProxy?: boolean;
 }
 
 export interface CheckoutInput {
@@ -43,6 +46,9 @@ export interface CheckoutInput {
   liveSessionId: string | null;
   /** Remove the ordered SKUs from the shopper's cart in the same transaction. */
   fromCart: boolean;
+  /** Where the order was placed from, for the risk rules: the client's IP and the bc_device browser id. */
+  clientIp?: string | null;
+  clientDevice?: string | null;
 }
 
 export interface Quote {
@@ -64,6 +70,8 @@ export interface CheckoutDeps {
   cardPayments: CardPayments | null;
   settings: OrderSettings;
   log?: Logger;
+  /** Risk control: its check runs in the order's transaction after the order is written (see risk.ts). */
+  risk?: Pick<Risk, "prepare">;
   /** Told of every new order after it committed (live rooms show it); its failures never fail the order. */
   onPlaced?: (order: Order) => Promise<void>;
 }
@@ -141,6 +149,7 @@ export function createCheckout(deps: CheckoutDeps) {
     const addressSealed = await sealer.seal(JSON.stringify(input.address));
     const minutes = input.paymentMethod === "card" ? settings.cardPaymentMinutes : settings.offlinePaymentMinutes;
     const actor = { type: "user" as const, id: input.userId };
+    const riskCheck = await deps.risk?.prepare({ channel: input.channel, liveSessionId: input.liveSessionId });
     try {
       await database.write(async (tx) => {
         const skuIds = lines.map((line) => line.skuId);
@@ -181,6 +190,8 @@ export function createCheckout(deps: CheckoutDeps) {
           couponClaimId: coupon?.claimId ?? null,
           addressSealed,
           idempotencyKey: input.idempotencyKey,
+          clientIp: input.clientIp ?? null,
+          clientDevice: input.clientDevice ?? null,
           createdAt: now,
           expiresAt: new Date(now.getTime() + minutes * 60_000),
         });
@@ -208,6 +219,8 @@ export function createCheckout(deps: CheckoutDeps) {
           subject: `order:${id}`,
           data: { channel: input.channel, liveSessionId: input.liveSessionId, paymentMethod: input.paymentMethod, totalFen: price.totalFen, discountFen: price.discountFen, couponClaimId: coupon?.claimId ?? null, lines: priced.map(({ skuId, quantity, flashSaleId }) => (flashSaleId ? { skuId, quantity, flashSaleId } : { skuId, quantity })) },
         });
+        // After the order row: orders committed in the same moment (group commit) count each other.
+        await riskCheck?.(tx, { orderId: id, userId: input.userId, channel: input.channel, liveSessionId: input.liveSessionId, clientIp: input.clientIp ?? null, clientDevice: input.clientDevice ?? null, usedCoupon: coupon !== null }, now);
       });
     } catch (error) {
       // Another instance committed the same key first: that order is the answer.

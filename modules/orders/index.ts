@@ -23,3 +23,5 @@ export { FlashSaleRefused, FlashSaleSoldOut } from "./errors.ts";
 export { sniffImageType, imageExtensions } from "./images/sniff.ts";
 export { isStorageKey } from "./images/image-store.ts";
 export type { StoreSales, StoreSaleInput, StoreSaleResult, StoreSku, ChannelFigures } from "./store-sales.ts";
+export { riskRoutes } from "./risk-routes.tsx";
+export type { HeldOrder, Risk, RiskReason, RiskThresholds } from "./risk.ts";

@@ -15,6 +15,7 @@ import { isStoreStaff, type OrderRow, type OrderStatus } from "./order-records.t
 import type { CardPayments, PaymentEvent } from "./payments/provider.ts";
 import { returnStock } from "./stock.ts";
 import { releaseFlashSaleUnits } from "./flash-sales.ts";
+import { isHeld, OrderHeld } from "./risk.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const AUTO_COMPLETE_AFTER_DELIVERY_MS = 7 * DAY_MS;
@@ -123,6 +124,8 @@ export function createLifecycle({ database, audit, clock, coupons, cardPayments,
       const now = clock.now();
       await database.write(async (tx) => {
         await staffOrder(tx, actor, orderId);
+        // Held by risk control: not shipped until a compliance officer releases it.
+        if (await isHeld(tx, orderId)) throw new OrderHeld();
         if (!(await move(tx, orderId, ["paid"], "shipped", { carrier, trackingNumber, shippedAt: now }))) throw new OrderStateConflict();
         await audit.record(tx, { actor, action: "order.shipped", subject: `order:${orderId}`, data: { carrier, trackingNumber } });
       });
@@ -157,6 +160,21 @@ export function createLifecycle({ database, audit, clock, coupons, cardPayments,
         await releaseUnpaid(tx, order, userId, now);
         await audit.record(tx, { actor: { type: "user", id: userId }, action: "order.cancelled", subject: `order:${orderId}`, data: {} });
       });
+    },
+
+    /**
+     * Risk control (a compliance officer) cancels a held order inside its own transaction: unpaid or
+     * paid but unshipped, its units, coupon and flash-sale units go back as when a shopper cancels.
+     * Returns the card payment to refund, if one was taken; an offline payment is refunded by hand.
+     */
+    async closeHeld(tx: Tx, actor: Actor, orderId: string, now: Date): Promise<{ wasPaid: boolean; refund: { providerRef: string; amountFen: number; currency: string; paymentId: string } | null }> {
+      const order = await row(tx, orderId);
+      if (!(await move(tx, orderId, ["pending_payment", "paid"], "cancelled", { closedAt: now }))) throw new OrderStateConflict();
+      await releaseUnpaid(tx, order, actor.id, now);
+      await audit.record(tx, { actor, action: "order.cancelled", subject: `order:${orderId}`, data: { by: "risk_control", from: order.status } });
+      if (order.status !== "paid") return { wasPaid: false, refund: null };
+      const [card] = await tx.select().from(payments).where(and(eq(payments.orderId, orderId), eq(payments.provider, "stripe"), eq(payments.status, "succeeded")));
+      return { wasPaid: true, refund: card?.providerRef ? { providerRef: card.providerRef, amountFen: card.amountFen, currency: card.currency, paymentId: card.id } : null };
     },
 
     /**

@@ -35,7 +35,8 @@ export function merchantOrderRoutes({ orders }: { orders: Orders }) {
   async function page(c: C, orderId: string, extra: { status?: 200 | 409 | 422; problem?: string; shipErrors?: FieldErrors; shipValues?: { carrier?: string; trackingNumber?: string } } = {}) {
     const v = viewContext(c);
     const order = await orders.queries.storeOrder(c.var.user!.id, orderId);
-    return renderPage(c, v.t("orders.number", { number: order.number }), <StoreOrderPage v={v} order={order} {...extra} />, extra.status ?? 200);
+    const hold = await orders.risk.holdOf(orderId);
+    return renderPage(c, v.t("orders.number", { number: order.number }), <StoreOrderPage v={v} order={order} held={hold?.status === "held"} {...extra} />, extra.status ?? 200);
   }
 
   /** Runs a staff step, then shows the order; a step someone else took first shows as a conflict in place. */

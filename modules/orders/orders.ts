@@ -15,6 +15,7 @@ import { createLifecycle } from "./lifecycle.ts";
 import { createOrderQueries } from "./order-queries.ts";
 import { isStoreStaff } from "./order-records.ts";
 import { createStoreSales } from "./store-sales.ts";
+import { createRisk } from "./risk.ts";
 import type { CardPayments } from "./payments/provider.ts";
 import type { Order } from "./order-records.ts";
 import { PaymentUnavailable } from "./errors.ts";
@@ -30,6 +31,8 @@ export interface OrdersDeps {
   log?: Logger;
   /** The store a live session belongs to (from the live module): flash sales start only in the store's own sessions. */
   liveSessionStore?: (liveSessionId: string) => Promise<string | null>;
+  /** The host of a live session (from the live module): an order its host places in it is held by risk control. */
+  liveSessionHost?: (liveSessionId: string) => Promise<string | null>;
   /** Told of every new order once it committed. */
   onOrderPlaced?: (order: Order) => Promise<void>;
 }
@@ -38,7 +41,8 @@ export function createOrders(deps: OrdersDeps) {
   const { database, audit, clock, catalog, sealer, cardPayments, log } = deps;
   const coupons = createCoupons({ database, audit, clock, currencyOf: async (storeId) => (await catalog.getStore(storeId)).currency });
   const lifecycle = createLifecycle({ database, audit, clock, coupons, cardPayments, log });
-  const checkout = createCheckout({ ...deps, coupons, onPlaced: deps.onOrderPlaced });
+  const risk = createRisk({ database, audit, clock, lifecycle, cardPayments, log, liveSessionHost: deps.liveSessionHost });
+  const checkout = createCheckout({ ...deps, coupons, risk, onPlaced: deps.onOrderPlaced });
   return {
     cart: createCart({ database, clock }),
     coupons,
@@ -46,6 +50,8 @@ export function createOrders(deps: OrdersDeps) {
     flashSales: createFlashSales({ database, audit, clock, liveSessionStore: deps.liveSessionStore }),
     checkout,
     lifecycle,
+    /** Risk control: held orders, their release or cancellation by compliance officers, the thresholds. */
+    risk,
     afterSales: createAfterSales({ database, audit, clock, cardPayments }),
     queries: createOrderQueries({ database, sealer }),
     /** Sales and refund receipts from the store till (relayed by modules/pos): channel "store", the same one stock. */
@@ -97,6 +103,7 @@ export function createOrders(deps: OrdersDeps) {
     },
     cardPaymentsEnabled: cardPayments !== null,
     cardTestMode: deps.settings.cardTestMode === true,
+    trustProxy: deps.settings.trustProxy === true,
   };
 }
 

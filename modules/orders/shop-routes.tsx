@@ -14,6 +14,7 @@ import { AfterSaleOpen } from "./after-sales.ts";
 import { CouponRefused, FlashSaleSoldOut, OrderStateConflict, OutOfStock, PaymentUnavailable, ProductUnavailable } from "./errors.ts";
 import type { Orders } from "./orders.ts";
 import { LIMITS } from "./pricing.ts";
+import { browserId, clientIp } from "./risk-client.ts";
 import { addToCartForm, afterSaleForm, cartQuantityForm, checkoutForm } from "./validation.ts";
 
 type C = Context<AppEnv>;
@@ -74,6 +75,7 @@ export function shopRoutes({ orders }: { orders: Orders }) {
       const held = (await orders.coupons.unusedClaims(userId(c))).find((claim) => claim.coupon.scope === "live_session" && claim.coupon.liveSessionId === values.liveSession);
       if (held) values.couponCode = held.coupon.code;
     }
+    browserId(c); // the risk rules count orders per browser: the cookie is set before the order
     return checkoutPage(c, values);
   });
 
@@ -128,6 +130,8 @@ export function shopRoutes({ orders }: { orders: Orders }) {
         channel: liveSession ? "live" : "storefront",
         liveSessionId: liveSession ?? null,
         fromCart: !sku,
+        clientIp: clientIp(c, orders.trustProxy),
+        clientDevice: browserId(c),
       });
       return redirectAfterPost(c, `/orders/${order.id}`);
     } catch (error) {

@@ -5,6 +5,7 @@ import type { FieldErrors } from "../../src/platform/forms.ts";
 import { CsrfField, Field, Notice } from "../components.tsx";
 import type { ViewContext } from "../view-context.ts";
 import { OrderLines, PriceBreakdown, StatusBadge } from "./order-bits.tsx";
+import { RiskHoldNotice } from "./risk.tsx";
 
 export function StoreOrdersPage({ v, orders, filter }: { v: ViewContext; orders: Order[]; filter: StoreOrderFilter }) {
   return (
@@ -71,13 +72,14 @@ function StaffButton({ v, action, label, primary = false }: { v: ViewContext; ac
   );
 }
 
-export function StoreOrderPage(props: { v: ViewContext; order: OrderWithAddress; problem?: string; shipErrors?: FieldErrors; shipValues?: { carrier?: string; trackingNumber?: string } }) {
+export function StoreOrderPage(props: { v: ViewContext; order: OrderWithAddress; held?: boolean; problem?: string; shipErrors?: FieldErrors; shipValues?: { carrier?: string; trackingNumber?: string } }) {
   const { v, order, problem, shipErrors = {}, shipValues = {} } = props;
   const base = `/merchant/orders/${order.id}`;
   return (
     <article id="store-order" class="card">
       <h1 class="order-title">{v.t("orders.number", { number: order.number })}</h1>
       {problem && <Notice kind="error">{problem}</Notice>}
+      <RiskHoldNotice v={v} held={props.held ?? false} />
       <p>
         <StatusBadge v={v} order={order} /> <span class="muted">{v.t("orders.placed", { time: v.formatTime(order.createdAt) })}</span>
       </p>

@@ -1,6 +1,7 @@
 // English UI strings. zh-CN.ts must define every key this file defines.
 import { ordersEn } from "./orders.en.ts";
 import { liveEn } from "./live.en.ts";
+import { riskEn } from "./risk.en.ts";
 import { verificationEn } from "./verification.en.ts";
 import { complianceEn } from "./compliance.en.ts";
 import { posEn } from "./pos.en.ts";
@@ -215,6 +216,7 @@ export const en = {
   "error.back_home": "Back to the home page",
   ...ordersEn,
   ...liveEn,
+  ...riskEn,
   ...verificationEn,
   ...complianceEn,
   ...posEn,

@@ -2,6 +2,7 @@
 import type { Messages } from "../i18n.ts";
 import { ordersZhCN } from "./orders.zh-CN.ts";
 import { liveZhCN } from "./live.zh-CN.ts";
+import { riskZhCN } from "./risk.zh-CN.ts";
 import { verificationZhCN } from "./verification.zh-CN.ts";
 import { complianceZhCN } from "./compliance.zh-CN.ts";
 import { posZhCN } from "./pos.zh-CN.ts";
@@ -217,6 +218,7 @@ export const zhCN: Messages = {
   "error.back_home": "返回首页",
   ...ordersZhCN,
   ...liveZhCN,
+  ...riskZhCN,
   ...verificationZhCN,
   ...complianceZhCN,
   ...posZhCN,
