@@ -13,7 +13,7 @@ import type { Logger } from "./platform/logging.ts";
 import { requestLog } from "./platform/request-log.ts";
 import { sessions } from "./platform/session.ts";
 import { accountRoutes } from "./accounts/routes.tsx";
-import { complianceRoutes, moderationRoutes, verificationRoutes } from "../modules/compliance/index.ts";
+import { complianceRoutes, moderationRoutes, privacyRoutes, verificationRoutes } from "../modules/compliance/index.ts";
 import { liveRoutes, roomRoutes, scheduleRoutes } from "../modules/live/index.ts";
 import { orderRoutes, riskRoutes } from "../modules/orders/index.ts";
 import { posRoutes } from "../modules/pos/index.ts";
@@ -69,6 +69,7 @@ export function createApp({ services, settings, logger, serveStatic }: AppDeps) 
   app.route("/", roomRoutes({ live: services.live, rooms: services.rooms, showcase: services.showcase, catalog: services.catalog, orders: services.orders, feed: services.liveRoom, gateway: services.roomGateway }));
   app.route("/", orderRoutes({ catalog: services.catalog, orders: services.orders, displayNames: (ids: readonly string[]) => services.accounts.displayNames(ids) }));
   app.route("/", posRoutes({ pos: services.pos, display: services.posDisplay }));
+  app.route("/", privacyRoutes({ erasure: services.erasure, displayNames: (ids) => services.accounts.displayNames(ids) }));
   app.route("/", verificationRoutes({ verification: services.hostVerification, displayNames: (ids) => services.accounts.displayNames(ids) }));
   app.route("/", complianceRoutes({ audit: services.audit }));
   app.route("/", riskRoutes({ orders: services.orders }));

@@ -1,7 +1,7 @@
 // Builds every service from the runtime's dependencies, wiring modules through each other's services.
 import type { Database } from "../db/database.ts";
 import { createAuditTrail, createHostVerification, createPersonalDataExport, createRetention, HostNotVerified, type AuditSigningKey } from "../modules/compliance/index.ts";
-import { createModeration, moderateProductSaves, moderateShowTitles } from "../modules/compliance/index.ts";
+import { createErasure, createModeration, moderateProductSaves, moderateShowTitles } from "../modules/compliance/index.ts";
 import { createCatalog, createOrders, type CardPayments, type ImageStore, type OrderSettings } from "../modules/orders/index.ts";
 import { createDisplayFeed, createPos } from "../modules/pos/index.ts";
 import { createLive, createRoomFeed, createRooms, createShowcase, type RoomGateway } from "../modules/live/index.ts";
@@ -82,7 +82,19 @@ export function createServices({ database, clock, passwords, sealer, cardPayment
     accounts,
     orders: { forShopper: (userId, limit) => orders.queries.forShopper(userId, limit), shopperOrder: (userId, orderId) => orders.queries.shopperOrder(userId, orderId), unusedClaims: (userId) => orders.coupons.unusedClaims(userId) },
   });
-  return { moderation, audit, hostVerification, accounts, catalog, live, orders, pos, posDisplay, rooms, showcase, liveRoom, roomGateway, retention, personalData };
+  // Erasure: each module erases what it holds through its own service; orders and amounts stay.
+  const erasure = createErasure({
+    database,
+    audit,
+    clock,
+    erasers: [
+      { name: "account", erase: (userId) => accounts.erase(userId) },
+      { name: "order_addresses", erase: (userId) => orders.eraseShopper(userId) },
+      { name: "chat", erase: (userId) => rooms.eraseChatOf(userId) },
+      { name: "host_verification", erase: (userId) => hostVerification.erase(userId) },
+    ],
+  });
+  return { erasure, moderation, audit, hostVerification, accounts, catalog, live, orders, pos, posDisplay, rooms, showcase, liveRoom, roomGateway, retention, personalData };
 }
 
 export type Services = ReturnType<typeof createServices>;

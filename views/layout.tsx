@@ -40,6 +40,7 @@ export function Layout({ v, title, children }: { v: ViewContext; title: string; 
               {v.can("officer", "admin") && <li><a href="/compliance/hosts">{v.t("verification.queue")}</a></li>}
               {v.can("officer", "admin") && <li><a href="/compliance/moderation">{v.t("nav.moderation")}</a></li>}
               {v.can("officer", "admin") && <li><a href="/compliance/risk">{v.t("nav.risk")}</a></li>}
+              {v.can("officer", "admin") && <li><a href="/compliance/privacy">{v.t("privacy.queue")}</a></li>}
               {v.can("host") && <li><a href="/account/verification">{v.t("verification.title")}</a></li>}
               {v.can("admin") && <li><a href="/admin/users">{v.t("nav.users")}</a></li>}
               {v.user ? (

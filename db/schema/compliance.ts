@@ -64,3 +64,16 @@ export const moderationFlags = sqliteTable("moderation_flags", {
   decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
   note: text("note"),
 });
+
+/** Shoppers' requests about their personal data (erasure), with the date they must be answered by. */
+export const personalDataRequests = sqliteTable("personal_data_requests", {
+  id: text("id").primaryKey(),
+  userId: text("user_id").notNull(),
+  kind: text("kind", { enum: ["erasure"] }).notNull(),
+  status: text("status", { enum: ["open", "done", "refused"] }).notNull(),
+  requestedAt: integer("requested_at", { mode: "timestamp_ms" }).notNull(),
+  dueAt: integer("due_at", { mode: "timestamp_ms" }).notNull(),
+  decidedBy: text("decided_by"),
+  decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+  note: text("note"),
+});

@@ -40,6 +40,8 @@ export interface HostVerification {
   pending(): Promise<{ userId: string; submittedAt: Date; hasDocument: boolean; idNumberMasked: string | null }[]>;
   /** Opens the sealed name and ID number for an officer, with the reason they gave; audited. */
   reveal(officer: Actor, userId: string, reason: string): Promise<{ realName: string | null; idNumber: string | null }>;
+  /** Erasure: drops the sealed name and ID number and deletes the document picture. */
+  erase(userId: string): Promise<number>;
   /** The ID document picture, for officers. */
   document(userId: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
   /** An officer decides a pending verification. A rejection needs a note telling the host why. */
@@ -188,6 +190,16 @@ export function createHostVerification({ database, audit, clock, sealer, images 
         await audit.record(tx, { actor: officer, action: "host_verification.revealed", subject: subject(userId), data: { reason: why, fields: ["real_name", "id_number"] } });
         return { realName, idNumber };
       });
+    },
+
+    async erase(userId) {
+      const [row] = await db.select({ key: hostVerifications.documentKey }).from(hostVerifications).where(eq(hostVerifications.userId, userId));
+      if (!row) return 0;
+      if (row.key && images) await images.delete(row.key);
+      await database.write(async (tx) => {
+        await tx.update(hostVerifications).set({ realNameSealed: null, idNumberSealed: null, documentKey: null }).where(eq(hostVerifications.userId, userId));
+      });
+      return 1;
     },
 
     async document(userId) {

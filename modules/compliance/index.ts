@@ -44,3 +44,5 @@ export {
   type OfficerTerm,
 } from "./moderation.ts";
 export { moderationRoutes } from "./moderation-routes.tsx";
+export { createErasure, ERASURE_DUE_DAYS, type Erasure, type Eraser } from "./erasure.ts";
+export { privacyRoutes } from "./privacy-routes.tsx";

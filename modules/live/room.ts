@@ -240,6 +240,11 @@ export function createRooms(deps: RoomDeps) {
       return database.write(async (tx) => (await tx.delete(liveChatMessages).where(lt(liveChatMessages.createdAt, cutoff))).rowsAffected);
     },
 
+    /** Erasure: deletes a user's chat messages (sent and refused) everywhere. */
+    async eraseChatOf(userId: string): Promise<number> {
+      return database.write(async (tx) => (await tx.delete(liveChatMessages).where(eq(liveChatMessages.userId, userId))).rowsAffected);
+    },
+
     /** A user's own chat messages, for their personal-data export. */
     async chatOf(userId: string) {
       const rows = await db.select().from(liveChatMessages).where(eq(liveChatMessages.userId, userId)).orderBy(liveChatMessages.createdAt);

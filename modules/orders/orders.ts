@@ -1,6 +1,8 @@
 // The orders service: cart, coupons, flash sales, checkout, the order lifecycle, after-sales and order queries,
 // built together because they share the database, the audit trail and the payment provider.
+import { eq } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
+import { cartItems, orders as ordersTable } from "../../db/schema/orders-checkout.ts";
 import type { AuditTrail } from "../compliance/index.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import type { Logger } from "../../src/platform/logging.ts";
@@ -94,6 +96,19 @@ export function createOrders(deps: OrdersDeps) {
       const status = await cardPayments.status(providerRef);
       if (status === "succeeded") await lifecycle.applyPaymentEvent({ eventId: `return:${providerRef}`, type: "payment.succeeded", providerType: "payment_intent.retrieve", providerRef, amount: null });
       return status;
+    },
+
+    /**
+     * Erasure: the shopper's shipping addresses become a sealed placeholder and their cart is emptied;
+     * the orders themselves, their lines and amounts stay (financial records the law requires).
+     */
+    async eraseShopper(userId: string): Promise<number> {
+      const erased = await sealer.seal(JSON.stringify({ recipient: "—", phone: "—", region: "—", street: "—" }));
+      return database.write(async (tx) => {
+        const changed = await tx.update(ordersTable).set({ addressSealed: erased }).where(eq(ordersTable.userId, userId));
+        await tx.delete(cartItems).where(eq(cartItems.userId, userId));
+        return changed.rowsAffected;
+      });
     },
 
     /** The first store the user works at as owner or staff (not as a host), or null. */

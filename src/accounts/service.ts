@@ -69,6 +69,8 @@ export interface Accounts {
   listUsers(): Promise<CurrentUser[]>;
   displayNames(ids: readonly string[]): Promise<Map<string, string>>;
   setRoles(actor: Actor, userId: string, roles: readonly Role[]): Promise<CurrentUser>;
+  /** Erasure: the account keeps its id (orders point to it) but loses its email, name, password and sessions. */
+  erase(userId: string): Promise<number>;
 }
 
 interface Deps {
@@ -104,7 +106,8 @@ export function createAccounts({ database, audit, clock, passwords }: Deps): Acc
       await database.write(async (tx) => {
         await tx.insert(users).values({ id, email: input.email, displayName: input.displayName, passwordHash, locale: input.locale ?? null, createdAt: now });
         if (input.roles.length) await tx.insert(userRoles).values(input.roles.map((role) => ({ userId: id, role, grantedAt: now })));
-        await audit.record(tx, { actor: actorOf(id), action: "account.created", subject: `user:${id}`, data: { email: input.email, roles: [...input.roles] } });
+        // No email in the trail: it is append-only, so personal data written there could never be erased.
+        await audit.record(tx, { actor: actorOf(id), action: "account.created", subject: `user:${id}`, data: { roles: [...input.roles] } });
         if (withSession) {
           await tx.insert(sessions).values({ tokenHash: await sha256Hex(token), userId: id, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) });
           await audit.record(tx, { actor: { type: "user", id }, action: "account.signed_in", subject: `user:${id}`, data: { via: "sign_up" } });
@@ -190,6 +193,19 @@ export function createAccounts({ database, audit, clock, passwords }: Deps): Acc
       if (ids.length === 0) return new Map();
       const rows = await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, [...ids]));
       return new Map(rows.map((row) => [row.id, row.name]));
+    },
+
+    async erase(userId) {
+      const unusable = await passwords.hash(randomToken(32));
+      return database.write(async (tx) => {
+        const [row] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId));
+        if (!row) return 0;
+        await tx.update(users).set({ email: `erased+${userId.toLowerCase()}@erased.invalid`, displayName: "已注销用户 Erased user", passwordHash: unusable, locale: null }).where(eq(users.id, userId));
+        await tx.delete(sessions).where(eq(sessions.userId, userId));
+        await tx.delete(failedSignIns).where(eq(failedSignIns.email, row.email));
+        await tx.delete(userRoles).where(eq(userRoles.userId, userId));
+        return 1;
+      });
     },
 
     async setRoles(actor, userId, wanted) {

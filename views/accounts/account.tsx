@@ -23,7 +23,8 @@ export function AccountPage({ v, user, canExport = false }: { v: ViewContext; us
           <p>{v.t("privacy.export.hint")}</p>
           <a class="button" href="/account/export" download>
             {v.t("privacy.export.button")}
-          </a>
+          </a>{" "}
+          <a href="/account/privacy">{v.t("privacy.erasure.request")}</a>
         </section>
       )}
     </article>
