@@ -63,16 +63,15 @@ export function createServices({ database, clock, passwords, sealer, cardPayment
   const posDisplay = createDisplayFeed({
     lastSale: (storeId) => orders.storeSales.lastStoreSale(storeId),
     async livePin(storeId) {
-      const session = (await live.board(20)).live.find((candidate) => candidate.store.id === storeId);
-      if (!session) return null;
-      const card = await showcase.card(session.id, (await rooms.stats(session.id)).pinnedProductId);
+      const sessionId = await live.liveSessionIdOf(storeId);
+      if (!sessionId) return null;
+      const card = await showcase.card(sessionId, (await rooms.stats(sessionId)).pinnedProductId);
       const option = card?.options.find((o) => o.sale) ?? card?.options[0];
       if (!card || !option) return null;
       return { mode: "live", title: card.titleZh, titleEn: card.titleEn, option: option.optionZh, priceFen: option.priceFen, currency: option.currency, stock: option.stock, saleLeft: option.sale?.left ?? null };
     },
   });
   const liveRoom = createRoomFeed({ rooms, showcase, figures: (sessionId) => orders.queries.liveFigures(sessionId), currencyOf: async (sessionId) => (await live.getSession(sessionId)).store.currency, displayName });
-  // The live module owns its chat table: its purge joins `sources` once rooms offers purgeChatBefore(cutoff).
   const retention = createRetention({ database, audit, clock, days: retentionDays, sources: [{ name: "live_chat_messages", purge: (cutoff) => rooms.purgeChatBefore(cutoff) }] });
   const personalData = createPersonalDataExport({
     chatMessages: (userId) => rooms.chatOf(userId),

@@ -44,6 +44,8 @@ export interface Live {
   setCover(actor: Actor, id: string, bytes: Uint8Array): Promise<void>;
   /** The cover picture's bytes, by the key its URL names. */
   openCover(key: string): Promise<StoredImage | null>;
+  /** The id of a store's show that is live now, if any (one indexed query: the till display polls it). */
+  liveSessionIdOf(storeId: string): Promise<string | null>;
   /** A host's own shows, newest first. */
   sessionsOfHost(hostId: string, limit?: number): Promise<LiveSession[]>;
 }
@@ -153,6 +155,16 @@ export function createLive({ database, audit, clock, catalog, hostNames, images 
     async openCover(key) {
       if (!isStorageKey(key) || !key.startsWith("cov_")) return null;
       return images.get(key);
+    },
+
+    async liveSessionIdOf(storeId) {
+      const [row] = await db
+        .select({ id: liveSessions.id })
+        .from(liveSessions)
+        .where(and(eq(liveSessions.storeId, storeId), eq(liveSessions.status, "live")))
+        .orderBy(desc(liveSessions.startedAt))
+        .limit(1);
+      return row?.id ?? null;
     },
 
     async sessionsOfHost(hostId, limit = 50) {
