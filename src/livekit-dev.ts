@@ -5,8 +5,8 @@
 // does not start, the app runs on without broadcasting and the reason is one line to print.
 //
 // Bun/Node only (node:child_process, node:fs).
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawnChildServer } from "./platform/child-server.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -25,7 +25,6 @@ const LOOPBACK = "127.0.0.1";
 /** LiveKit's usual development ports (signalling, media over UDP), used when they are free. */
 const PREFERRED_PORTS: LiveKitPorts = { signal: 7880, udp: 7882, tcp: 0 };
 const START_TIMEOUT_MS = 15_000;
-const OUTPUT_LIMIT = 64 * 1024;
 
 export interface LocalLiveKit {
   /** `ws://127.0.0.1:<port>`: set it as LIVEKIT_URL for the app. */
@@ -94,69 +93,32 @@ async function startOn(binary: string, ports: LiveKitPorts, webhookUrl: string, 
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ["LIVEKIT_CONFIG", "LIVEKIT_KEYS", "UDP_PORT", "NODE_IP", "REDIS_HOST", "REDIS_PASSWORD", "LIVEKIT_REGION"]) delete env[name];
 
-  const child = spawn(binary, ["--dev", "--config", configFile], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  let partial = "";
   let ready = false;
-  const collect = (chunk: Buffer) => {
-    const text = chunk.toString("utf8");
-    output = (output + text).slice(-OUTPUT_LIMIT);
-    if (!ready) return;
-    // Once it runs, what it says (warnings and errors only) goes to the app's console, a line at a time.
-    partial += text;
-    const lines = partial.split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) if (line.trim()) log(`[livekit] ${line.slice(0, 2_000)}`);
-  };
-  child.stdout.on("data", collect);
-  child.stderr.on("data", collect);
-
-  let exited = false;
-  const exit = new Promise<void>((resolve) => {
-    child.once("exit", () => {
-      exited = true;
-      resolve();
-    });
-    child.once("error", (error) => {
-      output += `\n${error.message}`;
-      exited = true;
-      resolve();
-    });
+  let partial = "";
+  const server = spawnChildServer({
+    name: "livekit-server",
+    binary,
+    args: ["--dev", "--config", configFile],
+    cwd: dir,
+    env,
+    dir,
+    onOutput: (_output, text) => {
+      if (!ready) return;
+      // Once it runs, what it says (warnings and errors only) goes to the app's console, a line at a time.
+      partial += text;
+      const lines = partial.split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) if (line.trim()) log(`[livekit] ${line.slice(0, 2_000)}`);
+    },
   });
-  const cleanUp = () => rmSync(dir, { recursive: true, force: true });
-  // If the app exits without stopping it, LiveKit must not outlive it.
-  const onProcessExit = () => {
-    if (!exited) child.kill("SIGKILL");
-    cleanUp();
-  };
-  process.once("exit", onProcessExit);
-
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      if (!exited) {
-        child.kill("SIGTERM");
-        const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-        await exit;
-        clearTimeout(killer);
-      }
-      process.off("exit", onProcessExit);
-      cleanUp();
-    })();
-    return stopping;
-  };
-
   const httpUrl = `http://${LOOPBACK}:${ports.signal}`;
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!exited && Date.now() < deadline) {
-    if (await liveKitAnswers(httpUrl)) {
-      ready = true;
-      return { liveKit: { url: `ws://${LOOPBACK}:${ports.signal}`, apiKey: LIVEKIT_DEV_API_KEY, apiSecret: LIVEKIT_DEV_API_SECRET, output: () => output, stop } };
-    }
-    await Promise.race([exit, new Promise((resolve) => setTimeout(resolve, 100))]);
+  try {
+    await server.waitUntil(() => liveKitAnswers(httpUrl), { deadline: Date.now() + START_TIMEOUT_MS, timeoutMs: START_TIMEOUT_MS });
+  } catch (error) {
+    const lastLine = server.output().trim().split("\n").at(-1)?.trim().slice(0, 300) || "it printed nothing";
+    const exited = (error as Error).message.startsWith("livekit-server did not start");
+    return { failure: exited ? `it exited: ${lastLine}` : `no answer on ${httpUrl} within ${START_TIMEOUT_MS / 1000} s: ${lastLine}` };
   }
-  const wasRunning = !exited;
-  await stop();
-  const lastLine = output.trim().split("\n").at(-1)?.trim().slice(0, 300) || "it printed nothing";
-  return { failure: wasRunning ? `no answer on ${httpUrl} within ${START_TIMEOUT_MS / 1000} s: ${lastLine}` : `it exited: ${lastLine}` };
+  ready = true;
+  return { liveKit: { url: `ws://${LOOPBACK}:${ports.signal}`, apiKey: LIVEKIT_DEV_API_KEY, apiSecret: LIVEKIT_DEV_API_SECRET, output: () => server.output(), stop: () => server.stop() } };
 }
