@@ -90,6 +90,28 @@ function mergeLines(lines: CheckoutInput["lines"]): { skuId: string; quantity: n
   return [...merged].map(([skuId, quantity]) => ({ skuId, quantity }));
 }
 
+/** The running flash sales of the order's SKUs, for an order placed in a live room. */
+function flashSalesFor(q: Queryable, input: Pick<CheckoutInput, "channel" | "liveSessionId">, skuIds: string[], now: Date) {
+  return input.channel === "live" && input.liveSessionId ? runningFlashSales(q, input.liveSessionId, skuIds, now) : Promise.resolve(new Map<string, { id: string; priceFen: number }>());
+}
+
+/**
+ * The lines with their SKU and product from the catalog and the price they sell at now: a running
+ * flash sale's price in its live session, else the SKU's price. Never a price from the client.
+ */
+async function priceLines(q: Queryable, input: Pick<CheckoutInput, "channel" | "liveSessionId">, lines: readonly { skuId: string; quantity: number }[], now: Date) {
+  const skuIds = lines.map((line) => line.skuId);
+  // One after the other: `q` may be the order's transaction, which runs one statement at a time.
+  const found = await q.select({ sku: skus, product: products }).from(skus).innerJoin(products, eq(products.id, skus.productId)).where(inArray(skus.id, skuIds));
+  const sales = await flashSalesFor(q, input, skuIds, now);
+  return lines.map((line) => {
+    const row = found.find((r) => r.sku.id === line.skuId);
+    if (!row || row.product.status !== "published") throw new ProductUnavailable();
+    const sale = sales.get(line.skuId);
+    return { ...line, sku: row.sku, product: row.product, productId: row.product.id, unitPriceFen: sale?.priceFen ?? row.sku.priceFen, flashSaleId: sale?.id ?? null };
+  });
+}
+
 export function createCheckout(deps: CheckoutDeps) {
   const { database, audit, clock, sealer, coupons, cardPayments, settings } = deps;
   const { db } = database;
@@ -99,33 +121,18 @@ export function createCheckout(deps: CheckoutDeps) {
     return (await loadOrders(db, rows))[0] ?? null;
   }
 
-  /** The running flash sales of the order's SKUs, for an order placed in a live room. */
-  function flashSalesFor(q: Queryable, input: Pick<CheckoutInput, "channel" | "liveSessionId">, skuIds: string[], now: Date) {
-    return input.channel === "live" && input.liveSessionId ? runningFlashSales(q, input.liveSessionId, skuIds, now) : Promise.resolve(new Map<string, { id: string; priceFen: number }>());
-  }
-
   /** The price the checkout page shows before the order is placed; placing it prices everything again. */
   async function quote(input: Pick<CheckoutInput, "userId" | "lines" | "couponCode" | "channel" | "liveSessionId">): Promise<Quote> {
     const lines = mergeLines(input.lines);
     if (lines.length === 0) throw new BadRequest("no_lines");
-    const skuIds = lines.map((l) => l.skuId);
-    const [found, sales] = await Promise.all([
-      db.select({ sku: skus, product: products }).from(skus).innerJoin(products, eq(products.id, skus.productId)).where(inArray(skus.id, skuIds)),
-      flashSalesFor(db, input, skuIds, clock.now()),
-    ]);
-    const priced = lines.map((line) => {
-      const row = found.find((r) => r.sku.id === line.skuId);
-      if (!row || row.product.status !== "published") throw new ProductUnavailable();
-      const sale = sales.get(line.skuId);
-      return { ...line, productId: row.product.id, unitPriceFen: sale?.priceFen ?? row.sku.priceFen, flashSaleId: sale?.id ?? null, currency: row.sku.currency, storeId: row.product.storeId };
-    });
-    const currency = priced[0]!.currency;
+    const priced = await priceLines(db, input, lines, clock.now());
+    const currency = priced[0]!.sku.currency;
     let couponRefusal: CouponRefused | null = null;
     let terms = null;
     if (input.couponCode) {
       try {
         const coupon = await coupons.byCode(input.couponCode);
-        coupons.checkUsable(coupon, clock.now(), { storeId: priced[0]!.storeId, channel: input.channel, liveSessionId: input.liveSessionId });
+        coupons.checkUsable(coupon, clock.now(), { storeId: priced[0]!.product.storeId, channel: input.channel, liveSessionId: input.liveSessionId });
         terms = couponTermsOf(coupon);
       } catch (error) {
         if (!(error instanceof CouponRefused)) throw error;
@@ -152,15 +159,7 @@ export function createCheckout(deps: CheckoutDeps) {
     const riskCheck = await deps.risk?.prepare({ channel: input.channel, liveSessionId: input.liveSessionId });
     try {
       await database.write(async (tx) => {
-        const skuIds = lines.map((line) => line.skuId);
-        const found = await tx.select({ sku: skus, product: products }).from(skus).innerJoin(products, eq(products.id, skus.productId)).where(inArray(skus.id, skuIds));
-        const sales = await flashSalesFor(tx, input, skuIds, now);
-        const priced = lines.map((line) => {
-          const row = found.find((r) => r.sku.id === line.skuId);
-          if (!row || row.product.status !== "published") throw new ProductUnavailable();
-          const sale = sales.get(line.skuId);
-          return { ...line, sku: row.sku, product: row.product, productId: row.product.id, unitPriceFen: sale?.priceFen ?? row.sku.priceFen, flashSaleId: sale?.id ?? null };
-        });
+        const priced = await priceLines(tx, input, lines, now);
         const storeId = priced[0]!.product.storeId;
         const currency = priced[0]!.sku.currency;
         if (priced.some((line) => line.product.storeId !== storeId || line.sku.currency !== currency)) throw new BadRequest("one_store_per_order");
