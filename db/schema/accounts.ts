@@ -42,3 +42,23 @@ export const failedSignIns = sqliteTable(
   },
   (t) => [index("failed_sign_ins_email_idx").on(t.email, t.at)],
 );
+
+/**
+ * A user's in-app inbox: compliance warnings now, show reminders later. A notice is stored as a
+ * message kind and its parameters, and rendered in the reader's language.
+ */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    /** The kind's parameters, as JSON. */
+    params: text("params").notNull(),
+    /** Where the notice leads ("/studio/…"), if anywhere. */
+    link: text("link"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    readAt: integer("read_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("notifications_user_idx").on(t.userId, t.createdAt)],
+);

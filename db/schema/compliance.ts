@@ -54,6 +54,8 @@ export const moderationFlags = sqliteTable("moderation_flags", {
   kind: text("kind", { enum: ["product", "live_title", "chat"] }).notNull(),
   subjectId: text("subject_id").notNull(),
   storeId: text("store_id"),
+  /** Who wrote the content (the merchant who saved the product, the show's host, the chat's poster): the one a warning reaches. */
+  authorId: text("author_id"),
   field: text("field").notNull(),
   text: text("text").notNull(),
   /** The matched terms, as JSON. */

@@ -8,6 +8,8 @@ export const liveSessions = sqliteTable(
     storeId: text("store_id").notNull(),
     hostId: text("host_id").notNull(),
     title: text("title").notNull(),
+    /** When a compliance officer removed the title (it is then blank, and pages show a neutral one). */
+    titleRemovedAt: integer("title_removed_at", { mode: "timestamp_ms" }),
     status: text("status", { enum: ["scheduled", "live", "ended"] }).notNull(),
     scheduledAt: integer("scheduled_at", { mode: "timestamp_ms" }).notNull(),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),

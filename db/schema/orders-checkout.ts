@@ -41,6 +41,8 @@ export const orders = sqliteTable(
     couponClaimId: text("coupon_claim_id"),
     /** The shipping address, sealed (AES-GCM) because it is personal data. */
     addressSealed: text("address_sealed").notNull(),
+    /** A keyed hash (HMAC) of the normalised shipping address, so risk rules can count orders per address without opening seals. */
+    addressKey: text("address_key"),
     idempotencyKey: text("idempotency_key").notNull(),
     /** Where the order was placed from, for the risk rules (velocity per IP and per browser). */
     clientIp: text("client_ip"),
@@ -60,6 +62,7 @@ export const orders = sqliteTable(
     index("orders_user_idx").on(t.userId, t.createdAt),
     index("orders_store_idx").on(t.storeId, t.status, t.createdAt),
     index("orders_expiry_idx").on(t.status, t.expiresAt),
+    index("orders_address_key_idx").on(t.addressKey, t.createdAt),
     check("orders_amounts", sql`${t.subtotalFen} >= 0 AND ${t.discountFen} >= 0 AND ${t.shippingFen} >= 0 AND ${t.totalFen} = ${t.subtotalFen} - ${t.discountFen} + ${t.shippingFen} AND ${t.totalFen} >= 0`),
   ],
 );

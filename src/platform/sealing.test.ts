@@ -21,3 +21,15 @@ describe("sealing personal data", () => {
     await expect(sealer.open("plain text")).rejects.toBeInstanceOf(SealBroken);
   });
 });
+
+describe("fingerprints of personal data", () => {
+  it("are equal for equal values under one key, and differ across values and keys", async () => {
+    const sealer = createSealer("a-data-key-that-is-long-enough-0123456789");
+    const other = createSealer("another-data-key-that-is-long-enough-000");
+    const a = await sealer.fingerprint("浙江省杭州市|龙井路 1 号");
+    expect(await sealer.fingerprint("浙江省杭州市|龙井路 1 号")).toBe(a);
+    expect(await sealer.fingerprint("浙江省杭州市|龙井路 2 号")).not.toBe(a);
+    expect(await other.fingerprint("浙江省杭州市|龙井路 1 号")).not.toBe(a);
+    expect(a).not.toContain("龙井");
+  });
+});

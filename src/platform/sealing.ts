@@ -9,6 +9,11 @@ const decoder = new TextDecoder();
 export interface Sealer {
   seal(plaintext: string): Promise<string>;
   open(sealed: string): Promise<string>;
+  /**
+   * A keyed hash (HMAC-SHA-256, base64url) of a value, for finding equal personal data without
+   * opening seals: the same address gives the same fingerprint under the same DATA_KEY.
+   */
+  fingerprint(value: string): Promise<string>;
 }
 
 export class SealBroken extends Error {}
@@ -25,7 +30,21 @@ export function createSealer(dataKey: string): Sealer {
     );
   })();
 
+  const fingerprintKey = (async () => {
+    const material = await crypto.subtle.importKey("raw", encoder.encode(dataKey), "HKDF", false, ["deriveKey"]);
+    return crypto.subtle.deriveKey(
+      { name: "HKDF", hash: "SHA-256", salt: encoder.encode("broadcart"), info: encoder.encode("fingerprint v1") },
+      material,
+      { name: "HMAC", hash: "SHA-256", length: 256 },
+      false,
+      ["sign"],
+    );
+  })();
+
   return {
+    async fingerprint(value) {
+      return toBase64Url(new Uint8Array(await crypto.subtle.sign("HMAC", await fingerprintKey, encoder.encode(value))));
+    },
     async seal(plaintext) {
       const iv = crypto.getRandomValues(new Uint8Array(12));
       const ciphertext = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await key, encoder.encode(plaintext));
