@@ -4,3 +4,4 @@ export * from "./orders.ts";
 export * from "./orders-checkout.ts";
 export * from "./live.ts";
 export * from "./pos.ts";
+export * from "./social.ts";
