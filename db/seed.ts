@@ -25,7 +25,7 @@ function eightPmCst(now: Date, days: number): Date {
 export async function seedDemoData(deps: ServiceDeps): Promise<boolean> {
   const now = deps.clock.now();
   const story = storyClock(new Date(now.getTime() - 3 * DAY));
-  const { accounts, catalog, live, orders, hostVerification } = createServices({ ...deps, clock: story.clock });
+  const { accounts, catalog, live, orders, hostVerification, community } = createServices({ ...deps, clock: story.clock });
   if (await accounts.findByEmail(demoAccounts[0]!.email)) return false;
 
   const users = new Map<string, string>();
@@ -89,13 +89,16 @@ export async function seedDemoData(deps: ServiceDeps): Promise<boolean> {
   });
 
   story.at(new Date(now.getTime() - 30 * MINUTE));
-  await live.scheduleSession(seedActor, {
+  const springLaunch = await live.scheduleSession(seedActor, {
     storeId: store.id,
     hostId: id("hostLin"),
     title: "春茶上新 · 明前龙井开箱 Spring tea launch",
     scheduledAt: eightPmCst(now, 1),
     productIds: [productIds[0]!, productIds[1]!, productIds[2]!, productIds[4]!, productIds[5]!],
   });
+  const post = { storeId: store.id, picture: null, productId: null, sessionId: null };
+  await community.createPost(id("owner"), { ...post, productId: productIds[0]!, body: "今年的明前龙井到货啦，欢迎品尝。This year's pre-Qingming Longjing is in: come and taste it." });
+  await community.createPost(id("hostLin"), { ...post, sessionId: springLaunch.id, body: "明晚 8 点直播开箱春茶，记得来看！Spring tea unboxing tomorrow at 8 pm, see you there!" });
 
   return true;
 }

@@ -18,6 +18,10 @@ export interface Env {
   DATABASE_AUTH_TOKEN?: string;
   SESSION_SECRET: string;
   DATA_KEY: string;
+  /** The id sealed values carry for DATA_KEY ("k1" when unset). */
+  DATA_KEY_ID?: string;
+  /** Rotated-out data keys, "id:key,id:key": they still open what they sealed. */
+  DATA_KEYS_RETIRED?: string;
   AUDIT_SIGNING_KEY: string;
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
@@ -49,7 +53,7 @@ function appFor(env: Env): EdgeApp {
     database,
     clock: systemClock,
     passwords: pbkdf2Hasher(),
-    sealer: createSealer(config.DATA_KEY!),
+    sealer: createSealer({ current: { id: config.DATA_KEY_ID, key: config.DATA_KEY! }, retired: config.DATA_KEYS_RETIRED }),
     cardPayments,
     orderSettings: {
       cardPaymentMinutes: config.CARD_PAYMENT_MINUTES,

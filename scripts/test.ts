@@ -19,8 +19,8 @@ const bun = process.execPath;
 const suites: Suite[] = [
   { name: "typecheck", command: ["node_modules/.bin/tsc", "-p", "."] },
   { name: "typecheck (edge)", command: ["node_modules/.bin/tsc", "-p", "edge"] },
-  { name: "unit and integration", command: [bun, "test", "--path-ignore-patterns=tests/e2e/**"], count: bunTestCounts },
-  { name: "browser journeys", command: [bun, "test", "tests/e2e"], count: bunTestCounts },
+  { name: "unit and integration", command: [bun, "test", "--timeout=30000", "--path-ignore-patterns=tests/e2e/**"], count: bunTestCounts },
+  { name: "browser journeys", command: [bun, "test", "--timeout=30000", "tests/e2e"], count: bunTestCounts },
 ];
 
 function run(suite: Suite): Promise<{ passed: number; failed: number }> {

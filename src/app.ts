@@ -13,10 +13,16 @@ import type { Logger } from "./platform/logging.ts";
 import { requestLog } from "./platform/request-log.ts";
 import { sessions } from "./platform/session.ts";
 import { accountRoutes } from "./accounts/routes.tsx";
-import { complianceRoutes, moderationRoutes, privacyRoutes, verificationRoutes } from "../modules/compliance/index.ts";
+import { inboxRoutes } from "./accounts/inbox-routes.tsx";
+import { complianceRoutes, moderationRoutes, privacyRoutes, segmentsOf, verificationRoutes } from "../modules/compliance/index.ts";
 import { liveRoutes, roomRoutes, scheduleRoutes } from "../modules/live/index.ts";
 import { orderRoutes, riskRoutes } from "../modules/orders/index.ts";
 import { posRoutes } from "../modules/pos/index.ts";
+import { communityRoutes, followsRoutes } from "../modules/social/index.ts";
+import { membershipRoutes } from "../modules/social/index.ts";
+import { groupBuyRoutes } from "../modules/social/index.ts";
+import { referralRoutes } from "../modules/social/index.ts";
+import { browserId } from "../modules/orders/index.ts";
 import type { Services } from "./services.ts";
 
 export interface AppSettings {
@@ -49,6 +55,11 @@ export function createApp({ services, settings, logger, serveStatic }: AppDeps) 
     await next();
   });
   app.use(sessions(settings.sessionSecret, (token) => services.accounts.resolveSession(token)));
+  app.use(async (c, next) => {
+    const user = c.var.user;
+    if (user) c.set("unreadNotices", () => services.notifications.unreadCount(user.id));
+    await next();
+  });
   app.use(csrfProtection({ secret: settings.sessionSecret, exemptPrefixes: csrfExempt }));
   app.onError(handleError);
   app.notFound(handleNotFound);
@@ -67,15 +78,26 @@ export function createApp({ services, settings, logger, serveStatic }: AppDeps) 
   app.route("/", liveRoutes({ live: services.live, catalog: services.catalog }));
   app.route("/", scheduleRoutes({ live: services.live, catalog: services.catalog }));
   app.route("/", roomRoutes({ live: services.live, rooms: services.rooms, showcase: services.showcase, catalog: services.catalog, orders: services.orders, feed: services.liveRoom, gateway: services.roomGateway }));
-  app.route("/", orderRoutes({ catalog: services.catalog, orders: services.orders, displayNames: (ids: readonly string[]) => services.accounts.displayNames(ids) }));
+  app.route("/", orderRoutes({ catalog: services.catalog, orders: services.orders, displayNames: (ids: readonly string[]) => services.accounts.displayNames(ids), copyFlags: productCopyFlags(services) }));
   app.route("/", posRoutes({ pos: services.pos, display: services.posDisplay }));
   app.route("/", privacyRoutes({ erasure: services.erasure, displayNames: (ids) => services.accounts.displayNames(ids) }));
   app.route("/", verificationRoutes({ verification: services.hostVerification, displayNames: (ids) => services.accounts.displayNames(ids) }));
   app.route("/", complianceRoutes({ audit: services.audit }));
   app.route("/", riskRoutes({ orders: services.orders }));
-  app.route("/", moderationRoutes({ moderation: services.moderation }));
+  app.route("/", moderationRoutes({ moderation: services.moderation, displayNames: (ids) => services.accounts.displayNames(ids) }));
+  app.route("/", inboxRoutes({ notifications: services.notifications }));
+  app.route("/", communityRoutes({ community: services.community, catalog: services.catalog }));
+  app.route("/", followsRoutes({ follows: services.follows, calendar: services.showCalendar, displayNames: (ids) => services.accounts.displayNames(ids), catalog: services.catalog, live: services.live }));
+  app.route("/", membershipRoutes({ membership: services.membership }));
+  app.route("/", groupBuyRoutes({ groupBuys: services.groupBuys, orders: services.orders, catalog: services.catalog, live: services.live }));
+  app.route("/", referralRoutes({ referrals: services.referrals, catalog: services.catalog, live: services.live, managedStore: (userId) => services.orders.managedStore(userId), browserId }));
 
   return app;
+}
+
+/** A product's copy waiting for review, as its merchant's editor shows it: the terms found on saving marked. */
+function productCopyFlags(services: Services) {
+  return async (productId: string) => (await services.moderation.flagsOf("product", productId)).map((flag) => ({ field: flag.field, segments: segmentsOf(flag.text, flag.terms) }));
 }
 
 /** The path of `referer` when it is on this site, so the language switch returns to the same page. */

@@ -57,7 +57,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     database,
     clock,
     passwords: options.passwords ?? argon2idHasher(),
-    sealer: createSealer(config.DATA_KEY ?? developmentSecret(options.dataKeyFile ?? "data/data-key")),
+    sealer: createSealer({ current: { id: config.DATA_KEY_ID, key: config.DATA_KEY ?? developmentSecret(options.dataKeyFile ?? "data/data-key") }, retired: config.DATA_KEYS_RETIRED }),
     cardPayments: options.cardPayments !== undefined ? options.cardPayments : stripeFromConfig(config, clock),
     orderSettings: {
       cardPaymentMinutes: config.CARD_PAYMENT_MINUTES,
@@ -141,6 +141,34 @@ export function startRetentionJob({ services, logger }: Runtime, everyMs = 24 * 
     );
   run();
   const timer = setInterval(run, everyMs);
+  return () => clearInterval(timer);
+}
+
+/**
+ * Every minute: reminds those who asked of shows starting within REMIND_BEFORE_MINUTES. Each show's
+ * reminder goes out once however many instances run the job (claimed in the database).
+ */
+export function startReminderJob({ services, logger }: Runtime, everyMs = 60_000): () => void {
+  const timer = setInterval(() => {
+    services.showNotices.remindersDue().then(
+      (count) => count > 0 && logger.info("sent show reminders", { count }),
+      (error: Error) => logger.error("show reminders failed", { error: error.message }),
+    );
+  }, everyMs);
+  return () => clearInterval(timer);
+}
+
+/**
+ * Every minute: fails the group buys whose window closed unfilled and refunds or cancels their
+ * members' orders. Safe on many instances: each group is claimed in the database.
+ */
+export function startGroupBuyJob({ services, logger }: Runtime, everyMs = 60_000): () => void {
+  const timer = setInterval(() => {
+    services.groupBuys.closeExpiredGroups().then(
+      (run) => run.failed + run.refunded + run.cancelled > 0 && logger.info("closed unfilled group buys", { ...run }),
+      (error: Error) => logger.error("group buy window job failed", { error: error.message }),
+    );
+  }, everyMs);
   return () => clearInterval(timer);
 }
 

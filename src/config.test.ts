@@ -48,3 +48,47 @@ describe("configuration", () => {
     expect(() => parseConfig({ SESSION_SECRET: "hunter2" })).toThrow(/^(?!.*hunter2)/);
   });
 });
+
+describe("data key configuration", () => {
+  const key = (c: string) => c.repeat(32);
+
+  it("names the data key k1 and retires none by default", () => {
+    const config = parseConfig({});
+    expect(config.DATA_KEY_ID).toBe("k1");
+    expect(config.DATA_KEYS_RETIRED).toEqual([]);
+  });
+
+  it("reads the current key id and the retired id:key pairs", () => {
+    const config = parseConfig({ DATA_KEY: key("c"), DATA_KEY_ID: "k3", DATA_KEYS_RETIRED: `k1:${key("a")}, k-2:${key("b")}:with-colon` });
+    expect(config.DATA_KEY_ID).toBe("k3");
+    expect(config.DATA_KEYS_RETIRED).toEqual([
+      { id: "k1", key: key("a") },
+      { id: "k-2", key: `${key("b")}:with-colon` },
+    ]);
+  });
+
+  const bad: [Record<string, string>, string][] = [
+    [{ DATA_KEY_ID: "Key.1" }, "config: DATA_KEY_ID must be 1 to 16 characters of a-z, 0-9 and -"],
+    [{ DATA_KEY_ID: "k".repeat(17) }, "config: DATA_KEY_ID must be 1 to 16 characters"],
+    [{ DATA_KEYS_RETIRED: key("a") }, "config: DATA_KEYS_RETIRED must be comma-separated id:key pairs"],
+    [{ DATA_KEYS_RETIRED: "k0:too-short-a-key" }, "config: DATA_KEYS_RETIRED must be comma-separated id:key pairs"],
+    [{ DATA_KEYS_RETIRED: `K0:${key("a")}` }, "config: DATA_KEYS_RETIRED must be comma-separated id:key pairs"],
+    [{ DATA_KEYS_RETIRED: `k0:${key("a")},k0:${key("b")}` }, "config: DATA_KEYS_RETIRED must not name a key id twice"],
+    [{ DATA_KEY_ID: "k2", DATA_KEYS_RETIRED: `k2:${key("a")}` }, "config: DATA_KEYS_RETIRED must not name the current DATA_KEY_ID (k2)"],
+    [{ DATA_KEYS_RETIRED: `k1:${key("a")}` }, "config: DATA_KEYS_RETIRED must not name the current DATA_KEY_ID (k1)"],
+  ];
+  for (const [env, message] of bad) {
+    it(`stops with one line, "${message}…", for ${Object.keys(env).join(" and ")}`, () => {
+      let error: unknown;
+      try {
+        parseConfig(env);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message.startsWith(message)).toBe(true);
+      expect((error as Error).message).not.toContain("\n");
+      expect((error as Error).message).not.toContain("aaaaaaaa");
+    });
+  }
+});

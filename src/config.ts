@@ -1,6 +1,7 @@
 // The one place the environment is read and checked. A bad value stops start-up with one line naming it.
 import * as v from "valibot";
 import { locales } from "./platform/i18n.ts";
+import { DATA_KEY_ID_PATTERN, DEFAULT_DATA_KEY_ID } from "./platform/sealing.ts";
 
 const port = v.pipe(
   v.optional(v.string(), "3000"),
@@ -27,6 +28,25 @@ const minutes = (fallback: string, max: number) =>
     v.maxValue(max, `must be between 1 and ${max}`),
   );
 
+const dataKeyId = v.optional(v.pipe(v.string(), v.regex(DATA_KEY_ID_PATTERN, "must be 1 to 16 characters of a-z, 0-9 and -")), DEFAULT_DATA_KEY_ID);
+
+/** Data keys rotated out ("k1:<key>,k2:<key>"): they still open what they sealed until it is re-sealed (npm run data:reseal). */
+const retiredDataKeys = v.pipe(
+  v.optional(v.string(), ""),
+  v.transform((text) =>
+    text
+      .split(",")
+      .map((pair) => pair.trim())
+      .filter((pair) => pair !== "")
+      .map((pair) => ({ id: pair.includes(":") ? pair.slice(0, pair.indexOf(":")) : "", key: pair.slice(pair.indexOf(":") + 1) })),
+  ),
+  v.check(
+    (keys) => keys.every(({ id, key }) => DATA_KEY_ID_PATTERN.test(id) && key.length >= 32),
+    "must be comma-separated id:key pairs (id: 1 to 16 characters of a-z, 0-9 and -; key: at least 32 characters)",
+  ),
+  v.check((keys) => new Set(keys.map((k) => k.id)).size === keys.length, "must not name a key id twice"),
+);
+
 /** How long chat and live-session records are kept before the daily purge: three years by default, at least 30 days. */
 const retentionDays = v.pipe(
   v.optional(v.string(), "1095"),
@@ -43,6 +63,8 @@ const configSchema = v.object({
   DATABASE_AUTH_TOKEN: v.optional(v.string()),
   SESSION_SECRET: secret,
   DATA_KEY: secret,
+  DATA_KEY_ID: dataKeyId,
+  DATA_KEYS_RETIRED: retiredDataKeys,
   CARD_PAYMENT_MINUTES: minutes("30", 24 * 60),
   OFFLINE_PAYMENT_MINUTES: minutes("2880", 14 * 24 * 60),
   RETENTION_DAYS: retentionDays,
@@ -89,6 +111,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const output = result.output;
     for (const name of ["SESSION_SECRET", "DATA_KEY"] as const) {
       if (output.NODE_ENV === "production" && !output[name]) throw new ConfigError(`config: ${name} must be set in production (32+ random characters)`);
+    }
+    if (output.DATA_KEYS_RETIRED.some((retired) => retired.id === output.DATA_KEY_ID)) {
+      throw new ConfigError(`config: DATA_KEYS_RETIRED must not name the current DATA_KEY_ID (${output.DATA_KEY_ID})`);
     }
     if (output.NODE_ENV === "production" && !output.AUDIT_SIGNING_KEY) {
       throw new ConfigError("config: AUDIT_SIGNING_KEY must be set in production (an Ed25519 private key, PKCS#8, base64)");

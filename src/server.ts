@@ -1,6 +1,6 @@
 // The Bun entry: `npm start`. Reads the environment, prepares the database and serves the app.
 import { ConfigError, parseConfig } from "./config.ts";
-import { bootstrap, startOrderJobs, startRetentionJob } from "./bootstrap.ts";
+import { bootstrap, startGroupBuyJob, startOrderJobs, startReminderJob, startRetentionJob } from "./bootstrap.ts";
 import { createLiveKitGateway } from "../modules/live/index.ts";
 import { startLocalLiveKit } from "./livekit-dev.ts";
 import { demoSignIns } from "../db/seed.ts";
@@ -21,6 +21,8 @@ const runtime = await bootstrap(config, localLiveKit.liveKit ? { roomGateway: cr
 const server = Bun.serve({ hostname: config.HOST, port: config.PORT, fetch: runtime.app.fetch });
 const stopOrderJobs = startOrderJobs(runtime);
 const stopRetentionJob = startRetentionJob(runtime);
+const stopReminderJob = startReminderJob(runtime);
+const stopGroupBuyJob = startGroupBuyJob(runtime);
 
 const url = `http://${config.HOST}:${server.port}`;
 console.log(`Broadcart is running at ${url}  (database: ${config.DATABASE_URL})`);
@@ -34,6 +36,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {
     stopOrderJobs();
     stopRetentionJob();
+    stopReminderJob();
+    stopGroupBuyJob();
     await server.stop();
     await localLiveKit.liveKit?.stop();
     runtime.database.close();

@@ -1,5 +1,5 @@
 // A shopper downloads all their data as JSON from their account: account, orders with the address in
-// clear, coupon claims; nobody else's data; the export is audited; anonymous visitors sign in first.
+// clear, coupon claims (unused and used); nobody else's data; the export is audited; anonymous visitors sign in first.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { DEMO_PASSWORD } from "../db/seed-data.ts";
 import { PERSONAL_DATA_FORMAT, type PersonalData } from "../modules/compliance/index.ts";
@@ -18,15 +18,15 @@ describe("personal data export", () => {
     const owner = (await app.services.accounts.findByEmail("owner@demo.broadcart.test"))!;
     const storeId = await demoStoreId(app);
     const now = Date.now();
-    await app.services.orders.coupons.create({ type: "user", id: owner.id }, {
-      storeId, code: "EXPORT5", nameZh: "导出券", nameEn: "Export coupon", kind: "amount_off", value: 500, minSpendFen: 0, capFen: null,
+    for (const code of ["EXPORT5", "USEDEXPORT"]) await app.services.orders.coupons.create({ type: "user", id: owner.id }, {
+      storeId, code, nameZh: "导出券", nameEn: "Export coupon", kind: "amount_off", value: 500, minSpendFen: 0, capFen: null,
       audience: "everyone", scope: "store", startsAt: new Date(now - 60_000), endsAt: new Date(now + 86_400_000), perShopperLimit: 1, totalLimit: 10,
     });
     const product = await testProduct(app, { priceFen: 4_200, stock: 10 });
 
     const shopper = await newShopper(app, "exporter");
     await shopper.client.get(`/checkout?sku=${product.skuId}`);
-    const orderId = orderIdFrom(await shopper.client.post("/checkout", checkoutFields({ sku: product.skuId })));
+    const orderId = orderIdFrom(await shopper.client.post("/checkout", checkoutFields({ sku: product.skuId, couponCode: "USEDEXPORT" })));
     await app.services.orders.coupons.claim(shopper.id, "EXPORT5");
 
     const other = await newShopper(app, "bystander");
@@ -49,6 +49,9 @@ describe("personal data export", () => {
     expect(data.orders[0]!.address).toEqual(address);
     expect(data.orders[0]!.lines[0]!.skuId).toBe(product.skuId);
     expect(data.couponClaims.unused.map((claim) => (claim as { coupon: { code: string } }).coupon.code)).toEqual(["EXPORT5"]);
+    expect(data.couponClaims.used.map((claim) => claim as { coupon: { code: string }; orderId: string })).toMatchObject([{ coupon: { code: "USEDEXPORT" }, orderId }]);
+    expect(data.orders[0]!.discount.amount).toBe(500);
+    expect(data.omitted).toEqual([]);
     expect(data.omitted.map((o) => o.what)).not.toContain("chat_messages");
     expect(data.chatMessages).toEqual([]);
 
@@ -60,7 +63,19 @@ describe("personal data export", () => {
     expect(entry!.action).toBe("personal_data.exported");
     expect(entry!.actor).toEqual({ type: "user", id: shopper.id });
     expect(entry!.subject).toBe(`user:${shopper.id}`);
-    expect(entry!.data).toMatchObject({ orders: 1, couponClaims: 1 });
+    expect(entry!.data).toMatchObject({ orders: 1, couponClaims: 2 });
+  });
+
+  it("includes what the shopper follows, wrote in store communities and was notified of", async () => {
+    const shopper = await newShopper(app, "social-exporter");
+    const host = (await app.services.accounts.findByEmail("host.lin@demo.broadcart.test"))!;
+    await app.services.follows.follow(shopper.id, { type: "host", id: host.id });
+    await app.services.notifications.notify(undefined, shopper.id, "moderation.warning", { kind: "chat", field: "body", terms: ["最"], note: "" });
+    const data = JSON.parse(await (await shopper.client.request("/account/export")).text()) as PersonalData;
+    expect(Object.keys(data.more).sort()).toEqual(["community", "following", "inbox", "showReminders"]);
+    expect(JSON.stringify(data.more.following)).toContain(host.id);
+    expect(data.more.inbox as unknown[]).toHaveLength(1);
+    expect(data.more.community).toEqual({ posts: [], comments: [], likes: [] });
   });
 
   it("sends an anonymous visitor to sign in", async () => {

@@ -1,9 +1,10 @@
-// Erasure through the real app: a shopper with an order, a chat message and a saved address asks for
-// erasure; an officer carries it out before its due date. Afterwards no text column of any table holds
+// Erasure through the real app: a shopper with an order, chat messages (one refused, so the review
+// queue holds a copy and the shopper an officer's warning) and a saved address asks for erasure; an officer carries it out before its due date. Afterwards no text column of any table holds
 // the shopper's phone, name or email, the order still counts in the store's figures, and the shopper
 // can no longer sign in.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { DEMO_PASSWORD } from "../db/seed-data.ts";
+import { ERASED_FLAG_TEXT } from "../modules/compliance/index.ts";
 import { checkoutFields, orderIdFrom, testProduct } from "./fixtures/commerce.ts";
 import { fastTestPasswords, startTestApp, type TestApp } from "./fixtures/test-app.ts";
 
@@ -49,6 +50,12 @@ describe("erasure", () => {
     await app.services.live.startSession({ type: "user", id: session.host.id }, session.id);
     await shopper.get(`/live/${session.id}`);
     expect((await shopper.post(`/live/${session.id}/chat`, { body: `我是${name}，电话${phone}` }, { htmx: true })).status).toBe(200);
+    await Bun.sleep(1_050);
+    expect((await shopper.post(`/live/${session.id}/chat`, { body: `${name}卖国家级好茶，电话${phone}` }, { htmx: true })).status).toBe(422);
+    const chatFlag = (await app.services.moderation.queue()).find((flag) => flag.kind === "chat" && flag.authorId === userId)!;
+    const officerId = (await app.services.accounts.findByEmail("officer@demo.broadcart.test"))!.id;
+    await app.services.moderation.decide({ type: "user", id: officerId }, chatFlag.id, "warned", "");
+    expect(await app.services.notifications.unreadCount(userId)).toBe(1);
     const storeId = (await app.services.orders.queries.shopperOrder(userId, orderId)).storeId;
     const figuresBefore = await app.services.orders.storeSales.channelFigures(storeId, new Date(0), new Date(Date.now() + 86_400_000));
 
@@ -65,6 +72,8 @@ describe("erasure", () => {
     expect((await officer.post(`/compliance/privacy/${requestId}/erase`, {}, { htmx: true })).status).toBe(200);
 
     for (const needle of [phone, name, email]) expect(await columnsContaining(needle)).toEqual([]);
+    expect(await app.services.moderation.getFlag(chatFlag.id)).toMatchObject({ text: ERASED_FLAG_TEXT, status: "warned", terms: chatFlag.terms });
+    expect(await app.services.notifications.list(userId)).toEqual([]);
     const order = await app.services.orders.queries.shopperOrder(userId, orderId);
     expect(order.address).toEqual({ recipient: "—", phone: "—", region: "—", street: "—" });
     expect(order.total.amount).toBe(5_000);

@@ -84,7 +84,7 @@ describe("host verification", () => {
     await verification.submit(hostId, REAL_NAME);
     const [row] = await sql("SELECT real_name_sealed FROM host_verifications WHERE user_id = ?", [hostId]);
     const sealed = String(row!.real_name_sealed);
-    expect(sealed).toStartWith("v1.");
+    expect(sealed).toStartWith("v2.k1.");
     expect(sealed).not.toContain(REAL_NAME);
     expect(await app.services.audit.recent(5).then((entries) => JSON.stringify(entries))).not.toContain(REAL_NAME);
 

@@ -118,13 +118,15 @@ describe("review queue", () => {
     }
   });
 
-  it("flags a show title; removing it is recorded only", async () => {
+  it("flags a show title with its host as the author; removing it blanks the title", async () => {
     const host = (await app.services.accounts.findByEmail("host.zhou@demo.broadcart.test"))!.id;
     const show = await app.services.live.scheduleSession({ type: "user", id: host }, { storeId, hostId: host, title: "全网最低价专场", scheduledAt: new Date(Date.now() + 3_600_000), productIds: [] });
     const [flag] = await app.services.moderation.flagsOf("live_title", show.id);
     expect(flag!.terms.map((t) => t.term)).toEqual(["全网最低价"]);
+    expect(flag!.authorId).toBe(host);
     const result = await app.services.moderation.decide(officerActor, flag!.id, "removed", "title");
-    expect(result).toMatchObject({ status: "removed", contentRemoved: false });
+    expect(result).toMatchObject({ status: "removed", contentRemoved: true });
+    expect(await app.services.live.getSession(show.id)).toMatchObject({ title: "", titleRemoved: true });
     expect(await auditOf("moderation.decided", `moderation_flag:${flag!.id}`)).toHaveLength(1);
   });
 });

@@ -40,7 +40,7 @@ describe("pairing", () => {
     expect(answer.secret.length).toBeGreaterThanOrEqual(40);
     expect(answer.storeId).toBe(await demoStoreId(app));
     const sealed = await app.database.client.execute({ sql: "SELECT secret_sealed, name FROM pos_devices WHERE id = ?", args: [answer.deviceId] });
-    expect(String(sealed.rows[0]![0])).toStartWith("v1.");
+    expect(String(sealed.rows[0]![0])).toStartWith("v2.k1.");
     expect(String(sealed.rows[0]![0])).not.toContain(answer.secret);
     expect(sealed.rows[0]![1]).toBe("Front till");
 

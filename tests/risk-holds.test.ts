@@ -1,10 +1,13 @@
 // Risk control on orders through the real app: a flagged order is held from shipping until a
 // compliance officer releases it; an officer's cancel puts its units back; officers set thresholds.
+// Each order goes to a street of its own unless a test is about one address, so the per-address
+// rules only fire where a test means them to.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { DEMO_PASSWORD } from "../db/seed-data.ts";
 import { createOrders } from "../modules/orders/index.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import { createSealer } from "../src/platform/sealing.ts";
+import { randomToken } from "../src/platform/crypto.ts";
 import { address, checkoutFields, demoStoreId, newShopper, orderIdFrom, scalar, skuStock, testProduct } from "./fixtures/commerce.ts";
 import { startTestApp, type TestApp, type TestClient } from "./fixtures/test-app.ts";
 
@@ -21,16 +24,24 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => app.close());
 
-async function order(client: TestClient, skuId: string, quantity = 1): Promise<string> {
+let streets = 0;
+/** A street no other order of this file goes to. */
+const ownStreet = () => `龙井路 ${(streets += 1)} 弄 ${randomToken(4)}`;
+
+async function order(client: TestClient, skuId: string, quantity = 1, fields: Record<string, string> = { street: ownStreet() }): Promise<string> {
   await client.get(`/checkout?sku=${skuId}`);
-  return orderIdFrom(await client.post("/checkout", checkoutFields({ sku: skuId, quantity: String(quantity) })));
+  return orderIdFrom(await client.post("/checkout", checkoutFields({ sku: skuId, quantity: String(quantity), ...fields })));
 }
 
 const holdStatus = async (orderId: string) => (await app.database.client.execute({ sql: "SELECT status FROM order_holds WHERE order_id = ?", args: [orderId] })).rows[0]?.[0] ?? null;
 const orderStatus = async (orderId: string) => (await app.database.client.execute({ sql: "SELECT status FROM orders WHERE id = ?", args: [orderId] })).rows[0]![0];
 const ship = (orderId: string) => staff.post(`/merchant/orders/${orderId}/ship`, { carrier: "顺丰速运 SF Express", trackingNumber: "SF0000000001" }, { htmx: true });
 
-const defaults = { account_orders_per_hour: "10", ip_orders_per_hour: "30", device_orders_per_hour: "20", coupon_new_accounts_per_day: "3", refund_min_orders: "5", refund_rate_percent: "50", host_own_room: "1" };
+const defaults = { account_orders_per_hour: "10", ip_orders_per_hour: "30", device_orders_per_hour: "20", address_orders_per_day: "10", coupon_new_accounts_per_day: "3", refund_min_orders: "5", refund_rate_percent: "50", host_own_room: "1" };
+const holdRules = async (orderId: string) => (await app.services.orders.risk.holdOf(orderId))?.reasons.map((reason) => reason.rule) ?? [];
+const addressKeyOf = async (orderId: string) => (await app.database.client.execute({ sql: "SELECT address_key FROM orders WHERE id = ?", args: [orderId] })).rows[0]![0];
+/** "１２" for "12": how a full-width keyboard writes digits. */
+const fullWidth = (text: string) => text.replace(/[0-9]/g, (digit) => String.fromCharCode(0xff10 + Number(digit)));
 
 describe("risk holds", () => {
   it("holds the 11th order in an hour from one account; a held order cannot be shipped until released", async () => {
@@ -132,5 +143,73 @@ describe("risk holds", () => {
     const other = await place(otherHost.id);
     expect(await holdStatus(other.id)).toBeNull();
     expect(await scalar(app, "SELECT count(*) FROM orders WHERE client_ip = '203.0.113.9'")).toBe(2);
+  });
+
+  it("holds the orders past the threshold to one shipping address from different accounts, however the address is written", async () => {
+    await officer.get("/compliance/risk");
+    expect((await officer.post("/compliance/risk/thresholds", { ...defaults, address_orders_per_day: "3" }, { htmx: true })).status).toBe(200);
+    try {
+      const { skuId } = await testProduct(app, { priceFen: 1_500, stock: 20 });
+      const n = String(100 + Math.floor(Math.random() * 900));
+      const tag = randomToken(6).replace(/[^A-Za-z]/g, "q").toLowerCase();
+      const writings = [
+        { recipient: "李雷", phone: "13900001111", region: "浙江省杭州市西湖区", street: `梅灵北路 ${n} 号 ${tag} 座` },
+        { recipient: "韩梅梅", phone: "13900002222", region: "浙江省 杭州市 西湖区", street: `梅灵北路${fullWidth(n)}号${tag.toUpperCase()}座` },
+        { recipient: "Li Lei", phone: "+86 139 0000 3333", region: "浙江省杭州市西湖区", street: `梅灵北路\u3000${n}\u3000号，${tag}座。` },
+        { recipient: "王小明", phone: "13800138000", region: " 浙江省杭州市西湖区 ", street: ` 梅灵北路 ${n}号 ${tag} 座 ` },
+      ];
+      const ids: string[] = [];
+      for (const written of writings) ids.push(await order((await newShopper(app)).client, skuId, 1, written));
+      for (const id of ids.slice(0, 3)) expect(await holdStatus(id)).toBeNull();
+      expect(await holdRules(ids[3]!)).toEqual(["address_velocity"]);
+      const key = await addressKeyOf(ids[0]!);
+      expect(key).toBeTruthy();
+      for (const id of ids) expect(await addressKeyOf(id)).toBe(key);
+
+      const nextDoor = await order((await newShopper(app)).client, skuId, 1, { region: "浙江省杭州市西湖区", street: `梅灵北路 ${Number(n) + 2} 号 ${tag} 座` });
+      expect(await holdStatus(nextDoor)).toBeNull();
+      expect(await addressKeyOf(nextDoor)).not.toBe(key);
+
+      const page = await (await officer.get("/compliance/risk")).text();
+      expect(page).toContain("Many orders to one shipping address");
+      expect(page).toContain("Orders to one shipping address in 24 hours");
+      expect(page).toContain('name="address_orders_per_day" value="3"');
+    } finally {
+      await officer.post("/compliance/risk/thresholds", defaults, { htmx: true });
+    }
+    expect((await app.services.orders.risk.thresholds()).address_orders_per_day).toBe(10);
+  });
+
+  it("refuses an address threshold out of bounds", async () => {
+    await officer.get("/compliance/risk");
+    for (const value of ["0", "10001", ""]) expect((await officer.post("/compliance/risk/thresholds", { ...defaults, address_orders_per_day: value }, { htmx: true })).status).toBe(422);
+    expect((await app.services.orders.risk.thresholds()).address_orders_per_day).toBe(10);
+  });
+
+  it("holds the third new account using coupons to one shipping address within a day, not one shipping elsewhere", async () => {
+    const code = `ADDR${randomToken(6).toUpperCase().replace(/[^A-Z0-9]/g, "7")}`;
+    const now = Date.now();
+    await app.services.orders.coupons.create({ type: "system", id: "test" }, { storeId: await demoStoreId(app), code, nameZh: "新人券", nameEn: "Welcome", kind: "amount_off", value: 100, minSpendFen: 0, capFen: null, audience: "everyone", scope: "store", startsAt: new Date(now - 60_000), endsAt: new Date(now + 86_400_000), perShopperLimit: 1, totalLimit: 100 });
+    const { skuId } = await testProduct(app, { priceFen: 2_000, stock: 20 });
+    const street = ownStreet();
+    const ids: string[] = [];
+    for (const written of [street, street.replaceAll(" ", ""), fullWidth(street)]) ids.push(await order((await newShopper(app)).client, skuId, 1, { street: written, couponCode: code }));
+    for (const id of ids) expect(await scalar(app, "SELECT count(*) FROM orders WHERE id = ? AND coupon_claim_id IS NOT NULL", [id])).toBe(1);
+    expect(await holdStatus(ids[0]!)).toBeNull();
+    expect(await holdStatus(ids[1]!)).toBeNull();
+    expect(await holdRules(ids[2]!)).toEqual(["coupon_abuse"]);
+    expect((await app.services.orders.risk.holdOf(ids[2]!))?.reasons[0]?.detail).toContain("3 new accounts used coupons from one shipping address");
+
+    const elsewhere = await order((await newShopper(app)).client, skuId, 1, { street: ownStreet(), couponCode: code });
+    expect(await holdStatus(elsewhere)).toBeNull();
+  });
+
+  it("drops an erased shopper's address keys, so their orders no longer count towards the address", async () => {
+    const { skuId } = await testProduct(app, { priceFen: 1_000, stock: 5 });
+    const { id, client } = await newShopper(app);
+    const placed = await order(client, skuId);
+    expect(await addressKeyOf(placed)).toBeTruthy();
+    await app.services.orders.eraseShopper(id);
+    expect(await addressKeyOf(placed)).toBeNull();
   });
 });

@@ -114,6 +114,92 @@ describe("route/role matrix", () => {
     expect(failures).toEqual([]);
   });
 
+  it("pins the roles of routes that reveal personal data", () => {
+    const declared = new Map(declaredRoutes(app).map((route) => [`${route.method} ${route.path}`, route.policy]));
+    const revealing: Record<string, AccessPolicy> = {
+      "POST /merchant/orders/:id/reveal-address": { kind: "roles", roles: ["merchant"] },
+      "POST /compliance/risk/holds/:id/reveal-address": { kind: "roles", roles: ["officer", "admin"] },
+    };
+    for (const [route, policy] of Object.entries(revealing)) expect({ route, policy: declared.get(route) }).toEqual({ route, policy });
+  });
+
+  it("pins the roles of the inbox and of renaming a show", () => {
+    const declared = new Map(declaredRoutes(app).map((route) => [`${route.method} ${route.path}`, route.policy]));
+    const pinned: Record<string, AccessPolicy> = {
+      "GET /inbox": { kind: "signedIn" },
+      "POST /inbox/read": { kind: "signedIn" },
+      "POST /studio/:id/title": { kind: "roles", roles: ["host"] },
+    };
+    for (const [route, policy] of Object.entries(pinned)) expect({ route, policy: declared.get(route) }).toEqual({ route, policy });
+  });
+
+  it("pins the roles of the store community: anyone reads, members join in, staff and hosts post, staff moderate", () => {
+    const declared = new Map(declaredRoutes(app).map((route) => [`${route.method} ${route.path}`, route.policy]));
+    const pinned: Record<string, AccessPolicy> = {
+      "GET /stores/:storeId/community": { kind: "public" },
+      "GET /media/community/:key": { kind: "public" },
+      "POST /stores/:storeId/community/posts": { kind: "roles", roles: ["merchant", "host"] },
+      "POST /community/posts/:postId/comments": { kind: "signedIn" },
+      "POST /community/posts/:postId/like": { kind: "signedIn" },
+      "POST /community/posts/:postId/unlike": { kind: "signedIn" },
+      "POST /community/posts/:postId/remove": { kind: "roles", roles: ["merchant"] },
+      "POST /community/comments/:commentId/remove": { kind: "roles", roles: ["merchant"] },
+      "POST /stores/:storeId/community/mutes": { kind: "roles", roles: ["merchant"] },
+      "POST /stores/:storeId/community/mutes/:userId/remove": { kind: "roles", roles: ["merchant"] },
+    };
+    for (const [route, policy] of Object.entries(pinned)) expect({ route, policy: declared.get(route) }).toEqual({ route, policy });
+  });
+
+  it("pins following and reminders to signed-in people, and the host's schedule and calendar feed to everyone", () => {
+    const declared = new Map(declaredRoutes(app).map((route) => [`${route.method} ${route.path}`, route.policy]));
+    const pinned: Record<string, AccessPolicy> = {
+      "GET /following": { kind: "signedIn" },
+      "POST /follows/:type/:id": { kind: "signedIn" },
+      "POST /follows/:type/:id/unfollow": { kind: "signedIn" },
+      "POST /reminders/:sessionId": { kind: "signedIn" },
+      "POST /reminders/:sessionId/cancel": { kind: "signedIn" },
+      "GET /hosts/:hostId": { kind: "public" },
+      "GET /hosts/:hostId/shows.ics": { kind: "public" },
+    };
+    for (const [route, policy] of Object.entries(pinned)) expect({ route, policy: declared.get(route) }).toEqual({ route, policy });
+  });
+
+  it("pins the member page (points, tier, member code) and checkout with points to signed-in people", () => {
+    const declared = new Map(declaredRoutes(app).map((route) => [`${route.method} ${route.path}`, route.policy]));
+    const pinned: Record<string, AccessPolicy> = {
+      "GET /member": { kind: "signedIn" },
+      "POST /checkout": { kind: "signedIn" },
+    };
+    for (const [route, policy] of Object.entries(pinned)) expect({ route, policy: declared.get(route) }).toEqual({ route, policy });
+  });
+
+  it("pins group buys: anyone sees offers, groups and a show's offers, signed-in people join, merchants define offers", () => {
+    const declared = new Map(declaredRoutes(app).map((route) => [`${route.method} ${route.path}`, route.policy]));
+    const pinned: Record<string, AccessPolicy> = {
+      "GET /groups/offers/:offerId": { kind: "public" },
+      "GET /groups/:groupId": { kind: "public" },
+      "GET /live/:sessionId/group-offers": { kind: "public" },
+      "GET /groups/offers/:offerId/join": { kind: "signedIn" },
+      "POST /groups/offers/:offerId/join": { kind: "signedIn" },
+      "GET /merchant/group-buys": { kind: "roles", roles: ["merchant"] },
+      "POST /merchant/group-buys": { kind: "roles", roles: ["merchant"] },
+      "POST /merchant/group-buys/:offerId/deactivate": { kind: "roles", roles: ["merchant"] },
+    };
+    for (const [route, policy] of Object.entries(pinned)) expect({ route, policy: declared.get(route) }).toEqual({ route, policy });
+  });
+
+  it("pins referral links: anyone follows a short link, signed-in people share and see theirs, merchants set the reward", () => {
+    const declared = new Map(declaredRoutes(app).map((route) => [`${route.method} ${route.path}`, route.policy]));
+    const pinned: Record<string, AccessPolicy> = {
+      "GET /r/:code": { kind: "public" },
+      "POST /referrals/links": { kind: "signedIn" },
+      "GET /account/referrals": { kind: "signedIn" },
+      "GET /merchant/referrals": { kind: "roles", roles: ["merchant"] },
+      "POST /merchant/referrals": { kind: "roles", roles: ["merchant"] },
+    };
+    for (const [route, policy] of Object.entries(pinned)) expect({ route, policy: declared.get(route) }).toEqual({ route, policy });
+  });
+
   it("shows a 403 page a person can read, and a fragment to HTMX", async () => {
     const shopper = clientsByRole.get("shopper")!;
     const page = await shopper.request("/compliance/audit");

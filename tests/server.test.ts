@@ -69,7 +69,7 @@ describe("npm start", () => {
     expect(Number((await db.execute("SELECT count(*) AS n FROM products")).rows[0]!.n)).toBe(12);
     expect(Number((await db.execute("SELECT count(*) AS n FROM stores")).rows[0]!.n)).toBe(1);
     db.close();
-  });
+  }, 30_000);
 
   it("stops with exit code 1 and one line on stderr naming a bad variable", async () => {
     const server = startServer({ ...baseEnv, PORT: "eighty" });

@@ -1,6 +1,7 @@
 // The document around every full page: head, header with navigation, the language switch.
 import type { Child } from "hono/jsx";
 import { locales } from "../src/platform/i18n.ts";
+import { InboxLink } from "./accounts/inbox.tsx";
 import { CsrfField } from "./components.tsx";
 import type { ViewContext } from "./view-context.ts";
 
@@ -31,10 +32,14 @@ export function Layout({ v, title, children }: { v: ViewContext; title: string; 
               <li><a href="/">{v.t("nav.home")}</a></li>
               {v.user && <li><a href="/cart">{v.t("nav.cart")}</a></li>}
               {v.user && <li><a href="/orders">{v.t("nav.orders")}</a></li>}
+              {v.user && <li><a href="/member">{v.t("points.nav")}</a></li>}
+              {v.user && <li><a href="/account/referrals">{v.t("nav.referrals")}</a></li>}
               {v.can("host") && <li><a href="/studio">{v.t("live.my_shows")}</a></li>}
               {v.can("merchant") && <li><a href="/merchant/products">{v.t("merchant.products.nav")}</a></li>}
               {v.can("merchant") && <li><a href="/merchant/orders">{v.t("nav.store_orders")}</a></li>}
               {v.can("merchant") && <li><a href="/merchant/coupons">{v.t("nav.store_coupons")}</a></li>}
+              {v.can("merchant") && <li><a href="/merchant/referrals">{v.t("nav.store_referrals")}</a></li>}
+              {v.can("merchant") && <li><a href="/merchant/group-buys">{v.t("nav.store_group_buys")}</a></li>}
               {v.can("merchant") && <li><a href="/merchant/pos">{v.t("nav.store_pos")}</a></li>}
               {v.can("officer", "admin") && <li><a href="/compliance/audit">{v.t("nav.audit")}</a></li>}
               {v.can("officer", "admin") && <li><a href="/compliance/hosts">{v.t("verification.queue")}</a></li>}
@@ -45,6 +50,7 @@ export function Layout({ v, title, children }: { v: ViewContext; title: string; 
               {v.can("admin") && <li><a href="/admin/users">{v.t("nav.users")}</a></li>}
               {v.user ? (
                 <>
+                  <li><InboxLink v={v} /></li>
                   <li><a href="/account">{v.t("nav.account")}</a></li>
                   <li>
                     <form method="post" action="/signout" class="inline-form">

@@ -17,6 +17,8 @@ export interface ViewContext {
   can(...roles: Role[]): boolean;
   /** The Chinese or the English text of a bilingual record, by the page's locale. */
   pick(zh: string, en: string): string;
+  /** The signed-in person's unread notices, for the header (one query, when called). */
+  unreadNotices?: (() => Promise<number>) | undefined;
 }
 
 // Building an Intl.DateTimeFormat costs more than rendering a small page, so one is kept per locale and zone.
@@ -33,7 +35,7 @@ function timeFormatFor(locale: Locale, timeZone: string): Intl.DateTimeFormat {
 }
 
 export function viewContext(c: Context<AppEnv>): ViewContext {
-  const { t, locale, user, csrfToken, timeZone, requestId } = c.var;
+  const { t, locale, user, csrfToken, timeZone, requestId, unreadNotices } = c.var;
   const timeFormat = timeFormatFor(locale, timeZone);
   return {
     t,
@@ -46,5 +48,6 @@ export function viewContext(c: Context<AppEnv>): ViewContext {
     formatMoney,
     can: (...roles) => !!user && user.roles.some((role) => roles.includes(role)),
     pick: (zh, en) => (locale === "zh-CN" ? zh : en),
+    unreadNotices,
   };
 }

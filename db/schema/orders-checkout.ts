@@ -39,6 +39,13 @@ export const orders = sqliteTable(
     shippingFen: integer("shipping_fen").notNull(),
     totalFen: integer("total_fen").notNull(),
     couponClaimId: text("coupon_claim_id"),
+    /** The part of discountFen paid with membership points (1 point = 1 fen); the social module keeps the points ledger. */
+    pointsFen: integer("points_fen").notNull().default(0),
+    /**
+     * Set while the order may not ship for a reason other than risk control: "group_buy" until its
+     * group fills. Paid orders in this state are confirmed or refunded by the module that set it.
+     */
+    fulfilmentHold: text("fulfilment_hold", { enum: ["group_buy"] }),
     /** The shipping address, sealed (AES-GCM) because it is personal data. */
     addressSealed: text("address_sealed").notNull(),
     /** A keyed hash (HMAC) of the normalised shipping address, so risk rules can count orders per address without opening seals. */

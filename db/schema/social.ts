@@ -239,6 +239,8 @@ export const pointsLedger = sqliteTable(
     delta: integer("delta").notNull(),
     reason: text("reason", { enum: ["order_paid", "order_refunded", "redeemed", "redemption_returned", "referral", "referral_reversed", "tier_bonus", "adjustment"] }).notNull(),
     orderId: text("order_id"),
+    /** The store whose order (or referral, or sale) moved the points, for the store's figures. */
+    storeId: text("store_id"),
     spendFen: integer("spend_fen").notNull().default(0),
     currency: text("currency"),
     note: text("note"),
@@ -246,6 +248,7 @@ export const pointsLedger = sqliteTable(
   },
   (t) => [
     index("points_ledger_user_idx").on(t.userId, t.createdAt),
+    index("points_ledger_store_idx").on(t.storeId, t.createdAt),
     // One earning, one reversal… per order and reason: order events may be delivered twice.
     uniqueIndex("points_ledger_order_reason_idx").on(t.orderId, t.reason),
   ],

@@ -2,12 +2,13 @@
 // approves or rejects it, and only an approved host may go live. Owns the host_verifications table
 // of db/schema/compliance.ts. Every change is audited in the same transaction; the name never
 // enters the audit trail.
-import { and, eq } from "drizzle-orm";
+import { and, eq, gt, isNull, notLike, or, type AnyColumn } from "drizzle-orm";
 import type { Database, Queryable } from "../../db/database.ts";
 import { hostVerifications } from "../../db/schema/compliance.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import { BadRequest, DomainError, Forbidden, NotFound } from "../../src/platform/errors.ts";
-import type { Sealer } from "../../src/platform/sealing.ts";
+import { resealRows, resealValues } from "../../src/platform/resealing.ts";
+import { sealedPrefix, type Sealer } from "../../src/platform/sealing.ts";
 import type { Actor, AuditTrail } from "./audit.ts";
 import type { ImageStore } from "../orders/index.ts";
 
@@ -42,6 +43,8 @@ export interface HostVerification {
   reveal(officer: Actor, userId: string, reason: string): Promise<{ realName: string | null; idNumber: string | null }>;
   /** Erasure: drops the sealed name and ID number and deletes the document picture. */
   erase(userId: string): Promise<number>;
+  /** After a data key rotation: re-seals names and ID numbers not under the current key; returns how many verifications changed. */
+  reseal(): Promise<number>;
   /** The ID document picture, for officers. */
   document(userId: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
   /** An officer decides a pending verification. A rejection needs a note telling the host why. */
@@ -200,6 +203,30 @@ export function createHostVerification({ database, audit, clock, sealer, images 
         await tx.update(hostVerifications).set({ realNameSealed: null, idNumberSealed: null, documentKey: null }).where(eq(hostVerifications.userId, userId));
       });
       return 1;
+    },
+
+    reseal() {
+      const { realNameSealed: name, idNumberSealed: idNumber } = hostVerifications;
+      const sameAs = (column: AnyColumn, value: string | null) => (value === null ? isNull(column) : eq(column, value));
+      return resealRows(database, {
+        stale(after, limit) {
+          const current = `${sealedPrefix(sealer.currentKeyId)}%`;
+          return db
+            .select({ key: hostVerifications.userId, name, idNumber })
+            .from(hostVerifications)
+            .where(and(gt(hostVerifications.userId, after), or(notLike(name, current), notLike(idNumber, current))))
+            .orderBy(hostVerifications.userId)
+            .limit(limit);
+        },
+        reseal: ({ name, idNumber }) => resealValues(sealer, { name, idNumber }),
+        async write(tx, row, update) {
+          const changed = await tx
+            .update(hostVerifications)
+            .set({ realNameSealed: update.name, idNumberSealed: update.idNumber })
+            .where(and(eq(hostVerifications.userId, row.key), sameAs(name, row.name), sameAs(idNumber, row.idNumber)));
+          return changed.rowsAffected === 1;
+        },
+      });
     },
 
     async document(userId) {

@@ -25,14 +25,15 @@ export {
 export { createTermList, findBannedTerms, type BannedTerm, type BannedTermMatch, type ExtraTerm, type TermCategory, type TermList } from "./terms.ts";
 export { complianceRoutes } from "./routes.tsx";
 export { createRetention, RETENTION_DEFAULT_DAYS, RETENTION_MIN_DAYS, type Retention, type RetentionRun, type RetentionSource } from "./retention.ts";
+export { createKeyRotation, type KeyRotation, type KeyRotationRun, type ResealSource } from "./key-rotation.ts";
 export { createPersonalDataExport, PERSONAL_DATA_FORMAT, type PersonalData, type PersonalDataExport, type ExportedChatMessage } from "./personal-data-export.ts";
 export { verificationRoutes } from "./verification-routes.tsx";
 export { isResidentIdNumber, maskIdNumber } from "./host-verification.ts";
 export {
   createModeration,
-  moderateProductSaves,
-  moderateShowTitles,
   segmentsOf,
+  ERASED_FLAG_TEXT,
+  type AuthorWarning,
   type ContentRemover,
   type FlagInput,
   type FlagStatus,
@@ -43,6 +44,7 @@ export {
   type ModerationKind,
   type OfficerTerm,
 } from "./moderation.ts";
+export { moderateProductSaves, moderateShowTitles } from "./moderated-saves.ts";
 export { moderationRoutes } from "./moderation-routes.tsx";
 export { createErasure, ERASURE_DUE_DAYS, type Erasure, type Eraser } from "./erasure.ts";
 export { privacyRoutes } from "./privacy-routes.tsx";

@@ -20,7 +20,7 @@ const NOTICES: Record<string, { kind: "error" | "success" | "info"; key: Message
   term_removed: { kind: "success", key: "moderation.term_removed" },
 };
 
-export function moderationRoutes({ moderation }: { moderation: Moderation }) {
+export function moderationRoutes({ moderation, displayNames }: { moderation: Moderation; displayNames: (ids: readonly string[]) => Promise<Map<string, string>> }) {
   const app = new Hono<AppEnv>();
   const officer = (c: Context<AppEnv>) => ({ type: "user" as const, id: c.var.user!.id });
 
@@ -28,8 +28,10 @@ export function moderationRoutes({ moderation }: { moderation: Moderation }) {
     const v = viewContext(c);
     const status = STATUSES.find((s) => s === c.req.query("status")) ?? "open";
     const [flags, terms] = await Promise.all([moderation.queue({ status }), moderation.officerTerms()]);
+    const authorIds = [...new Set(flags.flatMap((flag) => (flag.authorId ? [flag.authorId] : [])))];
+    const authors = authorIds.length ? await displayNames(authorIds) : new Map<string, string>();
     notice ??= NOTICES[c.req.query("done") ?? ""];
-    return renderPage(c, v.t("moderation.title"), <ModerationPage v={v} status={status} flags={flags} terms={terms} highlight={moderation.highlight} notice={notice} />, httpStatus);
+    return renderPage(c, v.t("moderation.title"), <ModerationPage v={v} status={status} flags={flags} terms={terms} highlight={moderation.highlight} authors={authors} notice={notice} />, httpStatus);
   }
 
   app.get("/compliance/moderation", allow.roles("officer", "admin"), (c) => page(c));

@@ -9,9 +9,10 @@
 //
 // Compliance writes only its own tables. Removing content belongs to the module that owns it: the
 // composition (src/services.ts) gives a remover per kind, e.g. unpublishing a product through the
-// catalog service. A kind without a remover has the decision recorded only.
+// catalog service. A kind without a remover has the decision recorded only. Warning reaches the
+// content's author through the notice the composition gives (the accounts inbox).
 import { and, desc, eq } from "drizzle-orm";
-import type { Database } from "../../db/database.ts";
+import type { Database, Tx } from "../../db/database.ts";
 import { complianceTerms, moderationFlags } from "../../db/schema/compliance.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import { BadRequest, NotFound } from "../../src/platform/errors.ts";
@@ -33,6 +34,8 @@ export interface ModerationFlag {
   kind: ModerationKind;
   subjectId: string;
   storeId: string | null;
+  /** Who wrote the content (the one a warning reaches); null for content a system or device wrote. */
+  authorId: string | null;
   field: string;
   text: string;
   terms: BannedTermMatch[];
@@ -58,6 +61,8 @@ export interface FlagInput {
   /** Which text of the subject: "titleZh", "descriptionEn", "title"… */
   field: string;
   text: string;
+  /** Who wrote the text; by default the actor when the actor is a user. */
+  authorId?: string | null;
 }
 
 /** A piece of text, marked when it is (part of) a banned term's match. */
@@ -74,11 +79,18 @@ export interface HighlightSegment {
  */
 export type ContentRemover = (flag: ModerationFlag, officer: Actor) => Promise<boolean>;
 
+/** Tells a flag's author they were warned, inside the decision's transaction. */
+export type AuthorWarning = (tx: Tx, flag: ModerationFlag & { authorId: string }, note: string) => Promise<void>;
+
+/** What an erased author's flagged text becomes: the terms and decisions stay on record. */
+export const ERASED_FLAG_TEXT = "[erased]";
+
 export interface ModerationDeps {
   database: Database;
   audit: AuditTrail;
   clock: Clock;
   removers?: Partial<Record<ModerationKind, ContentRemover>>;
+  warnAuthor?: AuthorWarning;
   log?: Logger;
 }
 
@@ -106,6 +118,8 @@ export interface Moderation {
   getFlag(id: string): Promise<ModerationFlag>;
   /** The open flags of one subject (for the merchant's page). */
   flagsOf(kind: ModerationKind, subjectId: string): Promise<ModerationFlag[]>;
+  /** Erasure: the text of the flags a user wrote is replaced; returns how many flags changed. */
+  eraseAuthor(userId: string): Promise<number>;
 }
 
 export const REFRESH_MS = 60_000;
@@ -131,6 +145,7 @@ function toFlag(row: typeof moderationFlags.$inferSelect): ModerationFlag {
     kind: row.kind,
     subjectId: row.subjectId,
     storeId: row.storeId,
+    authorId: row.authorId,
     field: row.field,
     text: row.text,
     terms: JSON.parse(row.terms) as BannedTermMatch[],
@@ -146,7 +161,7 @@ function toOfficerTerm(row: typeof complianceTerms.$inferSelect): OfficerTerm {
   return { term: row.term, kind: row.kind, category: row.category, addedBy: row.addedBy, addedAt: row.addedAt };
 }
 
-export function createModeration({ database, audit, clock, removers = {}, log }: ModerationDeps): Moderation {
+export function createModeration({ database, audit, clock, removers = {}, warnAuthor, log }: ModerationDeps): Moderation {
   const { db } = database;
   let list: TermList = createTermList();
   let loadedAt = -Infinity;
@@ -192,6 +207,7 @@ export function createModeration({ database, audit, clock, removers = {}, log }:
       if (matches.length === 0) return null;
       const now = clock.now();
       const terms = JSON.stringify(matches);
+      const authorId = input.authorId !== undefined ? input.authorId : actor.type === "user" ? actor.id : null;
       const id = await database.write(async (tx) => {
         // A subject's field has one open flag: saving it again updates that flag's text.
         const [open] = await tx
@@ -199,13 +215,13 @@ export function createModeration({ database, audit, clock, removers = {}, log }:
           .from(moderationFlags)
           .where(and(eq(moderationFlags.kind, input.kind), eq(moderationFlags.subjectId, input.subjectId), eq(moderationFlags.field, input.field), eq(moderationFlags.status, "open")));
         const flagId = open?.id ?? newId("mod", now.getTime());
-        if (open) await tx.update(moderationFlags).set({ text: input.text, terms, storeId: input.storeId }).where(eq(moderationFlags.id, flagId));
-        else await tx.insert(moderationFlags).values({ id: flagId, kind: input.kind, subjectId: input.subjectId, storeId: input.storeId, field: input.field, text: input.text, terms, status: "open", createdAt: now });
+        if (open) await tx.update(moderationFlags).set({ text: input.text, terms, storeId: input.storeId, authorId }).where(eq(moderationFlags.id, flagId));
+        else await tx.insert(moderationFlags).values({ id: flagId, kind: input.kind, subjectId: input.subjectId, storeId: input.storeId, authorId, field: input.field, text: input.text, terms, status: "open", createdAt: now });
         await audit.record(tx, {
           actor,
           action: "moderation.flagged",
           subject: `moderation_flag:${flagId}`,
-          data: { kind: input.kind, subjectId: input.subjectId, storeId: input.storeId, field: input.field, terms: [...new Set(matches.map((m) => m.term))], updated: Boolean(open) },
+          data: { kind: input.kind, subjectId: input.subjectId, storeId: input.storeId, authorId, field: input.field, terms: [...new Set(matches.map((m) => m.term))], updated: Boolean(open) },
         });
         return flagId;
       });
@@ -272,11 +288,17 @@ export function createModeration({ database, audit, clock, removers = {}, log }:
           .where(and(eq(moderationFlags.id, flagId), eq(moderationFlags.status, "open")))
           .returning({ id: moderationFlags.id });
         if (changed.length === 0) throw new BadRequest("moderation_flag_decided");
+        const { authorId } = flag;
+        let authorWarned = false;
+        if (decision === "warned" && authorId !== null && warnAuthor) {
+          await warnAuthor(tx, { ...flag, authorId }, trimmed);
+          authorWarned = true;
+        }
         await audit.record(tx, {
           actor: officer,
           action: "moderation.decided",
           subject: `moderation_flag:${flagId}`,
-          data: { decision, note: trimmed, kind: flag.kind, subjectId: flag.subjectId, storeId: flag.storeId, field: flag.field, contentRemoved },
+          data: { decision, note: trimmed, kind: flag.kind, subjectId: flag.subjectId, storeId: flag.storeId, authorId, field: flag.field, contentRemoved, authorWarned },
         });
       });
       return { ...(await getFlag(flagId)), contentRemoved };
@@ -301,60 +323,10 @@ export function createModeration({ database, audit, clock, removers = {}, log }:
         .where(and(eq(moderationFlags.kind, kind), eq(moderationFlags.subjectId, subjectId), eq(moderationFlags.status, "open")));
       return rows.map(toFlag);
     },
+
+    async eraseAuthor(userId) {
+      return database.write(async (tx) => (await tx.update(moderationFlags).set({ text: ERASED_FLAG_TEXT }).where(eq(moderationFlags.authorId, userId))).rowsAffected);
+    },
   };
   return moderation;
-}
-
-/**
- * Wraps a catalog so product copy is checked on save: every saved product's titles and
- * descriptions are flagged when they hold a banned term. Used by the composition; structural types
- * keep compliance from importing the orders module.
- */
-export function moderateProductSaves<
-  P extends { id: string; storeId: string; titleZh: string; titleEn: string; descriptionZh: string; descriptionEn: string },
-  C extends { createProduct(actor: Actor, input: never): Promise<P>; updateProduct(actor: Actor, id: string, details: never): Promise<P> },
->(catalog: C, moderation: Moderation, log?: Logger): C {
-  const flagCopy = async (actor: Actor, product: P) => {
-    try {
-      await moderation.flagFields(actor, {
-        kind: "product",
-        subjectId: product.id,
-        storeId: product.storeId,
-        fields: { titleZh: product.titleZh, titleEn: product.titleEn, descriptionZh: product.descriptionZh, descriptionEn: product.descriptionEn },
-      });
-    } catch (error) {
-      // The product is saved; a failed flag must not make the merchant's save look failed.
-      log?.error?.("moderation.flag_failed", { productId: product.id, error: String(error) });
-    }
-    return product;
-  };
-  const createProduct = catalog.createProduct.bind(catalog) as (actor: Actor, input: unknown) => Promise<P>;
-  const updateProduct = catalog.updateProduct.bind(catalog) as (actor: Actor, id: string, details: unknown) => Promise<P>;
-  return {
-    ...catalog,
-    createProduct: async (actor: Actor, input: unknown) => flagCopy(actor, await createProduct(actor, input)),
-    updateProduct: async (actor: Actor, id: string, details: unknown) => flagCopy(actor, await updateProduct(actor, id, details)),
-  } as C;
-}
-
-/**
- * Wraps the live service so a scheduled show's title is checked: flagged when it holds a banned
- * term. The show is still scheduled; an officer reviews it.
- */
-export function moderateShowTitles<
-  C extends { scheduleSession(actor: Actor, input: never): Promise<{ id: string; title: string; store: { id: string } }> },
->(live: C, moderation: Moderation, log?: Logger): C {
-  const scheduleSession = live.scheduleSession.bind(live) as (actor: Actor, input: unknown) => Promise<{ id: string; title: string; store: { id: string } }>;
-  return {
-    ...live,
-    scheduleSession: async (actor: Actor, input: unknown) => {
-      const session = await scheduleSession(actor, input);
-      try {
-        await moderation.flag(actor, { kind: "live_title", subjectId: session.id, storeId: session.store.id, field: "title", text: session.title });
-      } catch (error) {
-        log?.error?.("moderation.flag_failed", { sessionId: session.id, error: String(error) });
-      }
-      return session;
-    },
-  } as C;
 }

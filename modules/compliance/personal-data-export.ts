@@ -12,6 +12,7 @@ import type { AuditTrail } from "./audit.ts";
 export const PERSONAL_DATA_FORMAT = "broadcart.personal-data/1";
 /** Orders beyond this many (newest first) are named in `omitted` rather than loaded. */
 export const EXPORT_ORDER_LIMIT = 5_000;
+export const POINTS_HISTORY_LIMIT = 500;
 
 export interface ExportedChatMessage {
   id: string;
@@ -31,9 +32,15 @@ export interface PersonalDataExportDeps {
     shopperOrder(userId: string, orderId: string): Promise<OrderWithAddress>;
     /** The shopper's coupon claims not yet used on an order. */
     unusedClaims(userId: string): Promise<object[]>;
+    /** The shopper's coupon claims used on an order. */
+    usedClaims(userId: string): Promise<object[]>;
   };
   /** The user's chat messages, from the live module; absent until the live module exports such a read. */
   chatMessages?: (userId: string) => Promise<ExportedChatMessage[]>;
+  /** The user's membership points history (social module), newest first, at most POINTS_HISTORY_LIMIT rows. */
+  pointsHistory?: (userId: string, limit: number) => Promise<object[]>;
+  /** Further parts, each read through its owner's service: what the user follows, wrote in communities, was notified of… */
+  sections?: Readonly<Record<string, (userId: string) => Promise<unknown>>>;
 }
 
 export interface Omission {
@@ -47,12 +54,15 @@ export interface PersonalData {
   account: { id: string; email: string; displayName: string; roles: string[]; locale: string | null; createdAt: string };
   orders: OrderWithAddress[];
   afterSalesRequests: (OrderWithAddress["afterSales"][number] & { orderNumber: string })[];
-  couponClaims: { unused: object[] };
+  couponClaims: { unused: object[]; used: object[] };
   chatMessages: ExportedChatMessage[] | null;
+  pointsHistory: object[] | null;
+  /** The parts given as `sections`, by name. */
+  more: Record<string, unknown>;
   omitted: Omission[];
 }
 
-export function createPersonalDataExport({ database, audit, clock, accounts, orders, chatMessages }: PersonalDataExportDeps) {
+export function createPersonalDataExport({ database, audit, clock, accounts, orders, chatMessages, pointsHistory, sections = {} }: PersonalDataExportDeps) {
   return {
     /** Gathers the user's data and records the export; throws when the user does not exist. */
     async export(userId: string): Promise<PersonalData> {
@@ -66,14 +76,17 @@ export function createPersonalDataExport({ database, audit, clock, accounts, ord
       for (const order of listed) opened.push(await orders.shopperOrder(userId, order.id));
 
       const unused = await orders.unusedClaims(userId);
-      omitted.push({
-        what: "coupon_claims.used",
-        reason: "the orders service offers only unused claims; a used claim shows as the discount on its order",
-      });
+      const used = await orders.usedClaims(userId);
 
       let chat: ExportedChatMessage[] | null = null;
       if (chatMessages) chat = await chatMessages(userId);
       else omitted.push({ what: "chat_messages", reason: "the live module offers no read of one user's chat messages yet" });
+
+      const points = pointsHistory ? await pointsHistory(userId, POINTS_HISTORY_LIMIT) : null;
+      if (points && points.length >= POINTS_HISTORY_LIMIT) omitted.push({ what: "points_history", reason: `only the newest ${POINTS_HISTORY_LIMIT} points entries are included` });
+
+      const more: Record<string, unknown> = {};
+      for (const [name, read] of Object.entries(sections)) more[name] = await read(userId);
 
       const data: PersonalData = {
         format: PERSONAL_DATA_FORMAT,
@@ -81,8 +94,10 @@ export function createPersonalDataExport({ database, audit, clock, accounts, ord
         account: { id: user.id, email: user.email, displayName: user.displayName, roles: [...user.roles], locale: user.locale, createdAt: user.createdAt.toISOString() },
         orders: opened,
         afterSalesRequests: opened.flatMap((order) => order.afterSales.map((request) => ({ ...request, orderNumber: order.number }))),
-        couponClaims: { unused },
+        couponClaims: { unused, used },
         chatMessages: chat,
+        pointsHistory: points,
+        more,
         omitted,
       };
 
@@ -94,8 +109,10 @@ export function createPersonalDataExport({ database, audit, clock, accounts, ord
           data: {
             orders: opened.length,
             afterSalesRequests: data.afterSalesRequests.length,
-            couponClaims: unused.length,
+            couponClaims: unused.length + used.length,
             chatMessages: chat?.length ?? null,
+            pointsHistory: points?.length ?? null,
+            sections: Object.keys(more),
             omitted: omitted.map((o) => o.what),
           },
         }),

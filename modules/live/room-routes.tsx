@@ -12,6 +12,7 @@ import { ShowcaseCardView } from "../../views/live/showcase.tsx";
 import { ChatForm, CouponOffer, WatchPage } from "../../views/live/watch.tsx";
 import { StudioNotice, StudioPage } from "../../views/live/studio.tsx";
 import { SummaryPage } from "../../views/live/summary.tsx";
+import { showTitle } from "../../views/live/show-title.ts";
 import type { Catalog, Orders } from "../orders/index.ts";
 import { ChatRefused, ChatTooFast, MutedInRoom, RemovedFromRoom, SessionNotLive } from "./errors.ts";
 import type { Rooms, RoomEvent } from "./room.ts";
@@ -57,7 +58,7 @@ export function roomRoutes({ live, rooms, showcase, catalog, orders, feed, gatew
     const coupons = (await orders.coupons.claimable(session.store.id, id))
       .filter((coupon) => coupon.scope === "live_session" && coupon.kind === "amount_off")
       .map((coupon) => ({ id: coupon.id, offFen: coupon.value, currency: coupon.currency }));
-    return renderPage(c, session.title, <WatchPage v={v} session={session} card={card} chat={chat} stats={stats} available={rooms.available} coupons={coupons} />);
+    return renderPage(c, showTitle(v, session), <WatchPage v={v} session={session} card={card} chat={chat} stats={stats} available={rooms.available} coupons={coupons} />);
   });
 
   app.get("/live/:id/coupons/:couponId", allow.signedIn(), async (c) => {
@@ -109,7 +110,7 @@ export function roomRoutes({ live, rooms, showcase, catalog, orders, feed, gatew
       figures(session.id),
     ]);
     const page = <StudioPage v={v} session={session} lineUp={lineUp.filter((p) => p !== null)} card={card} chat={chat} figures={figs} available={rooms.available} />;
-    return renderPage(c, `${v.t("live.studio")}: ${session.title}`, page);
+    return renderPage(c, `${v.t("live.studio")}: ${showTitle(v, session)}`, page);
   });
 
   app.post("/studio/:id/go-live", allow.roles("host"), async (c) => {
@@ -174,8 +175,8 @@ export function roomRoutes({ live, rooms, showcase, catalog, orders, feed, gatew
     const coupon = await orders.coupons.create(actor(c), {
       storeId: session.store.id,
       code: `LIVE-${session.id.slice(-6)}-${crypto.randomUUID().slice(0, 4).toUpperCase()}`,
-      nameZh: `直播间专享券 ${session.title}`.slice(0, 40),
-      nameEn: `Live coupon: ${session.title}`.slice(0, 60),
+      nameZh: `直播间专享券 ${session.titleRemoved ? "" : session.title}`.trim().slice(0, 40),
+      nameEn: (session.titleRemoved ? "Live coupon" : `Live coupon: ${session.title}`).slice(0, 60),
       kind: "amount_off",
       value: offFen,
       minSpendFen,
@@ -221,7 +222,7 @@ export function roomRoutes({ live, rooms, showcase, catalog, orders, feed, gatew
     if (!allowed) throw new Forbidden();
     const figs = await figures(session.id);
     const shown = await Promise.all(session.productIds.map((productId) => catalog.getPublishedProduct(productId).catch(() => null)));
-    return renderPage(c, session.title, <SummaryPage v={v} session={session} figures={figs} products={shown.filter((p) => p !== null)} />);
+    return renderPage(c, showTitle(v, session), <SummaryPage v={v} session={session} figures={figs} products={shown.filter((p) => p !== null)} />);
   });
 
   // ---- LiveKit ----

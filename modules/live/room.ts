@@ -6,6 +6,7 @@ import type { Database } from "../../db/database.ts";
 import { liveChatMessages, liveRemovedViewers, liveSessionProducts, liveSessions, liveWebhookEvents } from "../../db/schema/live.ts";
 import type { Actor, AuditTrail } from "../compliance/index.ts";
 import type { Clock } from "../../src/platform/clock.ts";
+import type { Logger } from "../../src/platform/logging.ts";
 import { NotFound } from "../../src/platform/errors.ts";
 import { newId, } from "../../src/platform/ids.ts";
 import { randomToken } from "../../src/platform/crypto.ts";
@@ -39,6 +40,18 @@ export interface RoomEvent {
   participantIdentity: string | null;
 }
 
+/** A chat message refused for banned terms, as handed to the compliance officers' review queue. */
+export interface RefusedChat {
+  id: string;
+  sessionId: string;
+  storeId: string;
+  userId: string;
+  body: string;
+}
+
+/** What a chat message's body becomes when an officer removes it. */
+export const REMOVED_CHAT_BODY = "—";
+
 export interface RoomDeps {
   database: Database;
   audit: AuditTrail;
@@ -47,10 +60,15 @@ export interface RoomDeps {
   gateway: RoomGateway | null;
   /** The compliance module's banned-term check. */
   bannedTerms: (text: string) => string[];
+  /** Puts a refused message in the compliance module's review queue. */
+  flagRefusedChat?: (message: RefusedChat) => Promise<void>;
+  log?: Logger;
   /** The compliance module's real-name verification of hosts. */
   hostApproved: (userId: string) => Promise<boolean>;
   hostNotVerified: () => Error;
   displayName: (userId: string) => Promise<string>;
+  /** Told once per show, after LiveKit's first room_started for it (social sends "show started" notices). */
+  onRoomStarted?: (sessionId: string) => Promise<void>;
 }
 
 export function createRooms(deps: RoomDeps) {
@@ -163,10 +181,25 @@ export function createRooms(deps: RoomDeps) {
       const terms = deps.bannedTerms(body);
       const id = newId("chm", now.getTime());
       await db.insert(liveChatMessages).values({ id, sessionId, userId, body, status: terms.length ? "refused" : "sent", refusedTerms: terms.length ? JSON.stringify(terms) : null, createdAt: now });
-      if (terms.length) throw new ChatRefused(terms);
+      if (terms.length) {
+        // The poster is told at once; a failed flag only loses the officers' review of this message.
+        await deps.flagRefusedChat?.({ id, sessionId, storeId: row.storeId, userId, body }).catch((error: unknown) => deps.log?.error?.("live.chat_flag_failed", { messageId: id, error: String(error) }));
+        throw new ChatRefused(terms);
+      }
       const line: ChatLine = { id, userId, name: await deps.displayName(userId), body, at: now.toISOString() };
       await broadcast(sessionId, "chat", line);
       return line;
+    },
+
+    /** A compliance officer's removal of a chat message: its body is redacted; false when there is no such message. */
+    async removeChatMessage(actor: Actor, messageId: string): Promise<boolean> {
+      return database.write(async (tx) => {
+        const [row] = await tx.select({ sessionId: liveChatMessages.sessionId, userId: liveChatMessages.userId }).from(liveChatMessages).where(eq(liveChatMessages.id, messageId));
+        if (!row) return false;
+        await tx.update(liveChatMessages).set({ body: REMOVED_CHAT_BODY }).where(eq(liveChatMessages.id, messageId));
+        await audit.record(tx, { actor, action: "live.chat_removed", subject: `live_session:${row.sessionId}`, data: { messageId, userId: row.userId } });
+        return true;
+      });
     },
 
     /** Mutes a viewer (they keep watching, but cannot post) or removes them (disconnected, and cannot rejoin). */
@@ -191,6 +224,7 @@ export function createRooms(deps: RoomDeps) {
       if (!event.roomName) return "ignored";
       const sessionId = event.roomName;
       const now = clock.now();
+      let firstRoomStart = false;
       const outcome = await database.write(async (tx) => {
         const first = await tx.insert(liveWebhookEvents).values({ eventId: event.id, type: event.event, roomName: sessionId, receivedAt: now }).onConflictDoNothing();
         if (first.rowsAffected === 0) return "duplicate" as const;
@@ -199,6 +233,7 @@ export function createRooms(deps: RoomDeps) {
         const viewer = event.participantIdentity !== null && event.participantIdentity !== row.hostId;
         switch (event.event) {
           case "room_started":
+            firstRoomStart = row.roomStartedAt === null;
             await tx.update(liveSessions).set({ roomStartedAt: now }).where(eq(liveSessions.id, sessionId));
             return "applied" as const;
           case "room_finished":
@@ -223,6 +258,10 @@ export function createRooms(deps: RoomDeps) {
             return "ignored" as const;
         }
       });
+      if (firstRoomStart && deps.onRoomStarted) {
+        // LiveKit must not be answered with an error for what a listener failed to do: it would redeliver.
+        await deps.onRoomStarted(sessionId).catch((error: unknown) => deps.log?.error?.("live.room_started_listener_failed", { sessionId, error: String(error) }));
+      }
       if (outcome === "applied" && event.event.startsWith("participant_")) {
         const row = await sessionRow(sessionId);
         await broadcast(sessionId, "viewers", { viewersNow: row.viewersNow, peakViewers: row.peakViewers });

@@ -1,4 +1,4 @@
-// Hosts' own shows: the list, and scheduling a new one for a store they host for.
+// Hosts' own shows: the list, giving one a new title, and scheduling a new one for a store they host for.
 import { Hono, type Context } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../../src/platform/context.ts";
@@ -7,14 +7,17 @@ import { parseForm, type FieldErrors } from "../../src/platform/forms.ts";
 import { wallTimeToUtc } from "../../src/platform/zoned-time.ts";
 import { redirectAfterPost, renderPage } from "../../views/render.tsx";
 import { viewContext } from "../../views/view-context.ts";
-import { MyShowsPage, ScheduleForm, type ScheduleValues } from "../../views/live/schedule.tsx";
+import { MyShowsPage, ScheduleForm, ShowCard, type RetitleState, type ScheduleValues } from "../../views/live/schedule.tsx";
 import { sniffImageType, type Catalog } from "../orders/index.ts";
+import { NotTheHost } from "./errors.ts";
 import { COVER_MAX_BYTES, type Live } from "./service.ts";
 
 const MAX_AHEAD_MS = 90 * 24 * 60 * 60 * 1000;
 
+const showTitleShape = v.pipe(v.optional(v.string(), ""), v.trim(), v.nonEmpty("live.schedule.title_invalid"), v.maxLength(80, "live.schedule.title_invalid"));
+
 const scheduleShape = v.object({
-  title: v.pipe(v.optional(v.string(), ""), v.trim(), v.nonEmpty("live.schedule.title_invalid"), v.maxLength(80, "live.schedule.title_invalid")),
+  title: showTitleShape,
   startsAt: v.string(),
   storeId: v.pipe(v.string(), v.regex(/^sto_[0-9A-Z]{26}$/, "error.bad_request")),
   productIds: v.pipe(v.array(v.pipe(v.string(), v.regex(/^prd_[0-9A-Z]{26}$/, "error.bad_request"))), v.minLength(1, "live.schedule.products_invalid"), v.maxLength(30, "live.schedule.products_invalid")),
@@ -23,7 +26,7 @@ const scheduleShape = v.object({
 export function scheduleRoutes({ live, catalog }: { live: Live; catalog: Catalog }) {
   const app = new Hono<AppEnv>();
 
-  async function page(c: Context<AppEnv>, values: ScheduleValues, errors?: FieldErrors) {
+  async function page(c: Context<AppEnv>, values: ScheduleValues, errors?: FieldErrors, retitle?: RetitleState) {
     const vc = viewContext(c);
     const userId = c.var.user!.id;
     const stores = await catalog.storesOf(userId);
@@ -31,7 +34,8 @@ export function scheduleRoutes({ live, catalog }: { live: Live; catalog: Catalog
     const products = (await catalog.listPublishedProducts(200)).filter((product) => product.storeId === storeId);
     const form = stores.length ? <ScheduleForm v={vc} stores={stores} products={products} values={{ ...values, storeId }} errors={errors} timeZone={c.var.timeZone} /> : null;
     if (c.req.header("hx-request") && c.req.method === "POST") return c.html(form ?? <></>, errors ? 422 : 200);
-    return renderPage(c, vc.t("live.my_shows"), <MyShowsPage v={vc} sessions={await live.sessionsOfHost(userId)} form={form} />, errors ? 422 : 200);
+    const status = errors || retitle?.error ? 422 : 200;
+    return renderPage(c, vc.t("live.my_shows"), <MyShowsPage v={vc} sessions={await live.sessionsOfHost(userId)} form={form} retitle={retitle} />, status);
   }
 
   app.get("/studio", allow.roles("host"), (c) => page(c, {}));
@@ -56,6 +60,20 @@ export function scheduleRoutes({ live, catalog }: { live: Live; catalog: Catalog
     const session = await live.scheduleSession({ type: "user", id: userId }, { storeId: values.storeId!, hostId: userId, title: form.value.title, scheduledAt: at!, productIds });
     if (cover) await live.setCover({ type: "user", id: userId }, session.id, cover);
     return redirectAfterPost(c, `/studio/${session.id}`);
+  });
+
+  // A new title is checked by the term list again (the composition wraps retitleSession).
+  app.post("/studio/:id/title", allow.roles("host"), async (c) => {
+    const sessionId = c.req.param("id");
+    const actor = { type: "user" as const, id: c.var.user!.id };
+    const session = await live.getSession(sessionId);
+    if (session.host.id !== actor.id) throw new NotTheHost();
+    const body = await c.req.parseBody();
+    const form = parseForm(v.object({ title: showTitleShape }), body);
+    const state: RetitleState = form.ok ? { sessionId, saved: true } : { sessionId, title: String(body.title ?? ""), error: form.errors.title ?? "live.schedule.title_invalid" };
+    const shown = form.ok ? await live.retitleSession(actor, sessionId, form.value.title) : session;
+    if (c.req.header("hx-request")) return c.html(<ShowCard v={viewContext(c)} session={shown} state={state} />, form.ok ? 200 : 422);
+    return form.ok ? redirectAfterPost(c, "/studio") : page(c, {}, undefined, state);
   });
 
   app.get("/media/covers/:key", allow.public(), async (c) => {

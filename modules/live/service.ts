@@ -7,14 +7,16 @@ import type { Actor, AuditTrail } from "../compliance/index.ts";
 import { imageExtensions, isStorageKey, sniffImageType, type Catalog, type ImageStore, type Store, type StoredImage } from "../orders/index.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import { DomainError, NotFound } from "../../src/platform/errors.ts";
-import { InvalidTransition } from "./errors.ts";
+import { InvalidTransition, NotTheHost } from "./errors.ts";
 import { newId } from "../../src/platform/ids.ts";
 
 export type LiveStatus = (typeof liveSessions.$inferSelect)["status"];
 
 export interface LiveSession {
   id: string;
+  /** Blank when a compliance officer removed it: pages then show a neutral title. */
   title: string;
+  titleRemoved: boolean;
   /** Where the cover picture is served, if the show has one. */
   coverUrl: string | null;
   status: LiveStatus;
@@ -48,6 +50,13 @@ export interface Live {
   liveSessionIdOf(storeId: string): Promise<string | null>;
   /** A host's own shows, newest first. */
   sessionsOfHost(hostId: string, limit?: number): Promise<LiveSession[]>;
+  /** The host gives the show a new title (also after an officer removed the old one). */
+  retitleSession(actor: Actor, id: string, title: string): Promise<LiveSession>;
+  /**
+   * A compliance officer's removal: the title is blanked. False when it was already removed, or when
+   * `flaggedTitle` is given and the host has renamed the show since (the new title is not the one judged).
+   */
+  removeTitle(actor: Actor, id: string, flaggedTitle?: string): Promise<boolean>;
 }
 
 /** A cover that is not a picture, or too large. */
@@ -81,7 +90,8 @@ export function createLive({ database, audit, clock, catalog, hostNames, images 
     const storesById = new Map(storeList.map((store) => [store.id, store]));
     return rows.map((row) => ({
       id: row.id,
-      title: row.title,
+      title: row.titleRemovedAt ? "" : row.title,
+      titleRemoved: row.titleRemovedAt !== null,
       coverUrl: row.coverKey ? `/media/covers/${row.coverKey}` : null,
       status: row.status,
       scheduledAt: row.scheduledAt,
@@ -155,6 +165,29 @@ export function createLive({ database, audit, clock, catalog, hostNames, images 
     async openCover(key) {
       if (!isStorageKey(key) || !key.startsWith("cov_")) return null;
       return images.get(key);
+    },
+
+    async retitleSession(actor, id, title) {
+      await database.write(async (tx) => {
+        const [row] = await tx.select({ hostId: liveSessions.hostId, title: liveSessions.title }).from(liveSessions).where(eq(liveSessions.id, id));
+        if (!row) throw new NotFound("live_session_not_found");
+        if (actor.type !== "user" || actor.id !== row.hostId) throw new NotTheHost();
+        await tx.update(liveSessions).set({ title, titleRemovedAt: null }).where(eq(liveSessions.id, id));
+        await audit.record(tx, { actor, action: "live.retitled", subject: `live_session:${id}`, data: { title } });
+      });
+      return this.getSession(id);
+    },
+
+    async removeTitle(actor, id, flaggedTitle) {
+      const now = clock.now();
+      return database.write(async (tx) => {
+        const [row] = await tx.select({ title: liveSessions.title, titleRemovedAt: liveSessions.titleRemovedAt }).from(liveSessions).where(eq(liveSessions.id, id));
+        if (!row) throw new NotFound("live_session_not_found");
+        if (row.titleRemovedAt || (flaggedTitle !== undefined && row.title !== flaggedTitle)) return false;
+        await tx.update(liveSessions).set({ title: "", titleRemovedAt: now }).where(eq(liveSessions.id, id));
+        await audit.record(tx, { actor, action: "live.title_removed", subject: `live_session:${id}`, data: {} });
+        return true;
+      });
     },
 
     async liveSessionIdOf(storeId) {

@@ -13,6 +13,7 @@ import { OrderNotFound, OrderStateConflict, PaymentUnavailable } from "./errors.
 import { isStoreStaff, type AfterSaleRow, type OrderRow } from "./order-records.ts";
 import type { CardPayments } from "./payments/provider.ts";
 import { returnStock } from "./stock.ts";
+import { orderEventOf, type OrderEvents } from "./order-events.ts";
 
 export class AfterSaleOpen extends DomainError {
   constructor() {
@@ -23,7 +24,7 @@ export class AfterSaleOpen extends DomainError {
 const REFUNDABLE: OrderRow["status"][] = ["paid", "shipped", "delivered", "completed"];
 const RETURNABLE: OrderRow["status"][] = ["shipped", "delivered", "completed"];
 
-export function createAfterSales({ database, audit, clock, cardPayments }: { database: Database; audit: AuditTrail; clock: Clock; cardPayments: CardPayments | null }) {
+export function createAfterSales({ database, audit, clock, cardPayments, events }: { database: Database; audit: AuditTrail; clock: Clock; cardPayments: CardPayments | null; events: Required<OrderEvents> }) {
   async function load(tx: Tx, id: string) {
     const [found] = await tx.select().from(afterSales).innerJoin(orders, eq(orders.id, afterSales.orderId)).where(eq(afterSales.id, id));
     if (!found) throw new NotFound("after_sale_not_found");
@@ -59,6 +60,7 @@ export function createAfterSales({ database, audit, clock, cardPayments }: { dat
       if (closed.rowsAffected !== 1) return;
       if (restockWith === "unshipped") await restock(tx, order, actor.id, now);
       await tx.update(orders).set({ status: "refunded", closedAt: now }).where(eq(orders.id, order.id));
+      await events.refunded(tx, { ...(await orderEventOf(tx, order, now)), totalFen: request.amountFen });
       await audit.record(tx, { actor, action: "order.refunded", subject: `order:${order.id}`, data: { afterSaleId: id, amountFen: request.amountFen, provider: payment.provider, refundRef, restocked: restockWith !== "none" } });
     });
   }

@@ -11,7 +11,7 @@ import { Forbidden, NotFound } from "../../src/platform/errors.ts";
 import { parseForm, type FieldErrors } from "../../src/platform/forms.ts";
 import { isHtmx, redirectAfterPost, renderPage } from "../../views/render.tsx";
 import { viewContext, type ViewContext } from "../../views/view-context.ts";
-import type { EditorData, EditorState } from "../../views/orders/merchant/editor-state.ts";
+import type { CopyFlags, EditorData, EditorState } from "../../views/orders/merchant/editor-state.ts";
 import { message, type FormState } from "../../views/orders/merchant/fields.tsx";
 import { NewProductForm, type NewProductValues } from "../../views/orders/merchant/new-product.tsx";
 import { DetailsForm, ProductEditorPage, StatusPanel, productPath } from "../../views/orders/merchant/product-editor.tsx";
@@ -28,6 +28,8 @@ export interface CatalogAdminDeps {
   catalog: Catalog;
   /** Names for the people in stock histories; without it the history shows "you" or the account id. */
   displayNames?: DisplayNames | undefined;
+  /** The copy compliance flagged, shown above the details; without it no notice is shown. */
+  copyFlags?: CopyFlags | undefined;
 }
 
 const skuSection = (state: EditorState): EditorFragment => (v, data) => <SkuSection v={v} data={data} state={state} />;
@@ -40,9 +42,9 @@ const oneSku = (skuId: string, part: (v: ViewContext, data: EditorData, sku: Sku
 const skuForm = (skuId: string, state: FormState) => oneSku(skuId, (v, data, sku) => <SkuForm v={v} data={data} sku={sku} state={state} />);
 const stockPanel = (skuId: string, state: FormState) => oneSku(skuId, (v, data, sku) => <StockPanel v={v} data={data} sku={sku} state={state} />);
 
-export function catalogAdminRoutes({ catalog, displayNames }: CatalogAdminDeps) {
+export function catalogAdminRoutes({ catalog, displayNames, copyFlags }: CatalogAdminDeps) {
   const app = new Hono<AppEnv>();
-  const editor = productEditorResponses(catalog, displayNames);
+  const editor = productEditorResponses(catalog, displayNames, copyFlags);
   const { answer, succeed } = editor;
   app.route("/", catalogImageRoutes({ catalog, editor }));
 

@@ -7,7 +7,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../src/platform/context.ts";
 import { isHtmx, redirectAfterPost, renderPage } from "../../views/render.tsx";
 import { viewContext, type ViewContext } from "../../views/view-context.ts";
-import type { EditorData, EditorState } from "../../views/orders/merchant/editor-state.ts";
+import type { CopyFlags, EditorData, EditorState } from "../../views/orders/merchant/editor-state.ts";
 import type { FormState } from "../../views/orders/merchant/fields.tsx";
 import { ProductEditorPage, productPath } from "../../views/orders/merchant/product-editor.tsx";
 import type { Catalog } from "./catalog.ts";
@@ -23,14 +23,15 @@ export const actorOf = (c: Context<AppEnv>) => ({ type: "user" as const, id: c.v
 
 export const notice = (kind: "success" | "error", text: string): FormState => ({ notice: { kind, text } });
 
-export function productEditorResponses(catalog: Catalog, displayNames: DisplayNames | undefined) {
+export function productEditorResponses(catalog: Catalog, displayNames: DisplayNames | undefined, copyFlags?: CopyFlags) {
   async function editorData(c: Context<AppEnv>, productId: string): Promise<EditorData> {
     const actor = actorOf(c);
     const product = await catalog.productForStaff(actor, productId);
     const history = await catalog.stockHistory(actor, productId);
     const actorIds = [...new Set([...history.values()].flat().map((movement) => movement.actorId))];
     const names = displayNames && actorIds.length ? await displayNames(actorIds) : new Map<string, string>();
-    return { product, history, names };
+    const flaggedCopy = copyFlags ? await copyFlags(productId) : [];
+    return { product, history, names, flaggedCopy };
   }
 
   /** The editor as it now stands: the one part that changed for HTMX, the whole page otherwise. */

@@ -15,12 +15,14 @@ import { newId } from "../../src/platform/ids.ts";
 import type { Logger } from "../../src/platform/logging.ts";
 import type { Money } from "../../src/platform/money.ts";
 import type { Sealer } from "../../src/platform/sealing.ts";
+import { addressKeyOf } from "./address-key.ts";
 import { couponTerms as couponTermsOf, type Coupons } from "./coupons.ts";
 import { runningFlashSales, takeFlashSaleUnits } from "./flash-sales.ts";
-import { CouponRefused, OrderNotFound, OrderStateConflict, PaymentUnavailable, ProductUnavailable } from "./errors.ts";
+import { CheckoutRefused, CouponRefused, OrderNotFound, OrderStateConflict, PaymentUnavailable, ProductUnavailable } from "./errors.ts";
 import { loadOrders, type Address, type Order } from "./order-records.ts";
 import type { CardPayments, StartedPayment } from "./payments/provider.ts";
-import { priceOrder } from "./pricing.ts";
+import { priceOrder, withPointsDiscount } from "./pricing.ts";
+import type { CheckoutExtensions, GroupSeat } from "./checkout-extensions.ts";
 import type { Risk } from "./risk.ts";
 import { takeStock } from "./stock.ts";
 
@@ -49,6 +51,10 @@ export interface CheckoutInput {
   /** Where the order was placed from, for the risk rules: the client's IP and the bc_device browser id. */
   clientIp?: string | null;
   clientDevice?: string | null;
+  /** Membership points to spend on this order (1 point = 1 fen off), within the wallet's cap. */
+  points?: number;
+  /** A group-buy seat (拼团): the single line is priced by the group offer, and the order waits for the group to fill before it ships. */
+  groupBuy?: { offerId: string; groupId: string | null } | null;
 }
 
 export interface Quote {
@@ -59,6 +65,8 @@ export interface Quote {
   /** The coupon's minimum spend, for the refusal message. */
   minSpend: Money | null;
   couponRefusal: CouponRefused | null;
+  /** The most membership points the shopper may spend on this order (0 without a points wallet). */
+  redeemablePoints: number;
 }
 
 export interface CheckoutDeps {
@@ -74,6 +82,8 @@ export interface CheckoutDeps {
   risk?: Pick<Risk, "prepare">;
   /** Told of every new order after it committed (live rooms show it); its failures never fail the order. */
   onPlaced?: (order: Order) => Promise<void>;
+  /** Points and group-buy seats from the social module, bound after it is built. */
+  extensions?: CheckoutExtensions;
 }
 
 /** "BC2611260482913377": BC, the UTC date, ten random digits. */
@@ -99,7 +109,7 @@ function flashSalesFor(q: Queryable, input: Pick<CheckoutInput, "channel" | "liv
  * The lines with their SKU and product from the catalog and the price they sell at now: a running
  * flash sale's price in its live session, else the SKU's price. Never a price from the client.
  */
-async function priceLines(q: Queryable, input: Pick<CheckoutInput, "channel" | "liveSessionId">, lines: readonly { skuId: string; quantity: number }[], now: Date) {
+async function priceLines(q: Queryable, input: Pick<CheckoutInput, "channel" | "liveSessionId">, lines: readonly { skuId: string; quantity: number }[], now: Date, seat: GroupSeat | null = null) {
   const skuIds = lines.map((line) => line.skuId);
   // One after the other: `q` may be the order's transaction, which runs one statement at a time.
   const found = await q.select({ sku: skus, product: products }).from(skus).innerJoin(products, eq(products.id, skus.productId)).where(inArray(skus.id, skuIds));
@@ -107,13 +117,26 @@ async function priceLines(q: Queryable, input: Pick<CheckoutInput, "channel" | "
   return lines.map((line) => {
     const row = found.find((r) => r.sku.id === line.skuId);
     if (!row || row.product.status !== "published") throw new ProductUnavailable();
+    if (seat) {
+      if (seat.skuId !== line.skuId || seat.currency !== row.sku.currency) throw new BadRequest("group_offer_mismatch");
+      return { ...line, sku: row.sku, product: row.product, productId: row.product.id, unitPriceFen: seat.unitPriceFen, flashSaleId: null, groupPriced: true };
+    }
     const sale = sales.get(line.skuId);
-    return { ...line, sku: row.sku, product: row.product, productId: row.product.id, unitPriceFen: sale?.priceFen ?? row.sku.priceFen, flashSaleId: sale?.id ?? null };
+    return { ...line, sku: row.sku, product: row.product, productId: row.product.id, unitPriceFen: sale?.priceFen ?? row.sku.priceFen, flashSaleId: sale?.id ?? null, groupPriced: false };
   });
 }
 
 export function createCheckout(deps: CheckoutDeps) {
   const { database, audit, clock, sealer, coupons, cardPayments, settings } = deps;
+  const extensions = deps.extensions ?? {};
+
+  /** A group-buy order is one line of one unit of the offer's SKU. */
+  function groupLine(input: Pick<CheckoutInput, "groupBuy">, lines: { skuId: string; quantity: number }[]) {
+    if (!input.groupBuy) return null;
+    if (!extensions.groupSeats) throw new BadRequest("group_buy_unavailable");
+    if (lines.length !== 1 || lines[0]!.quantity !== 1) throw new CheckoutRefused("group_buy_one_unit");
+    return { ...input.groupBuy, skuId: lines[0]!.skuId, groupSeats: extensions.groupSeats };
+  }
   const { db } = database;
 
   async function byKey(userId: string, idempotencyKey: string): Promise<Order | null> {
@@ -122,10 +145,12 @@ export function createCheckout(deps: CheckoutDeps) {
   }
 
   /** The price the checkout page shows before the order is placed; placing it prices everything again. */
-  async function quote(input: Pick<CheckoutInput, "userId" | "lines" | "couponCode" | "channel" | "liveSessionId">): Promise<Quote> {
+  async function quote(input: Pick<CheckoutInput, "userId" | "lines" | "couponCode" | "channel" | "liveSessionId" | "groupBuy">): Promise<Quote> {
     const lines = mergeLines(input.lines);
     if (lines.length === 0) throw new BadRequest("no_lines");
-    const priced = await priceLines(db, input, lines, clock.now());
+    const group = groupLine(input, lines);
+    const seat = group ? await group.groupSeats.priceOf({ userId: input.userId, offerId: group.offerId, groupId: group.groupId }) : null;
+    const priced = await priceLines(db, input, lines, clock.now(), seat);
     const currency = priced[0]!.sku.currency;
     let couponRefusal: CouponRefused | null = null;
     let terms = null;
@@ -142,7 +167,8 @@ export function createCheckout(deps: CheckoutDeps) {
     const price = priceOrder(priced, terms);
     if (price.couponRefusal) couponRefusal = new CouponRefused(price.couponRefusal);
     const m = (fen: number) => ({ amount: fen, currency });
-    return { subtotal: m(price.subtotalFen), discount: m(price.discountFen), shipping: m(price.shippingFen), total: m(price.totalFen), minSpend: terms && terms.minSpendFen > 0 ? m(terms.minSpendFen) : null, couponRefusal };
+    const redeemablePoints = extensions.points ? await extensions.points.redeemable(input.userId, price.totalFen - price.shippingFen, currency) : 0;
+    return { subtotal: m(price.subtotalFen), discount: m(price.discountFen), shipping: m(price.shippingFen), total: m(price.totalFen), minSpend: terms && terms.minSpendFen > 0 ? m(terms.minSpendFen) : null, couponRefusal, redeemablePoints };
   }
 
   async function placeOrder(input: CheckoutInput): Promise<Order> {
@@ -151,15 +177,21 @@ export function createCheckout(deps: CheckoutDeps) {
     if (input.paymentMethod === "card" && !cardPayments) throw new PaymentUnavailable();
     const lines = mergeLines(input.lines);
     if (lines.length === 0) throw new BadRequest("no_lines");
+    const group = groupLine(input, lines);
+    const points = input.points ?? 0;
+    if (!Number.isSafeInteger(points) || points < 0) throw new CheckoutRefused("points_invalid");
+    if (points > 0 && !extensions.points) throw new BadRequest("points_unavailable");
     const now = clock.now();
     const id = newId("ord", now.getTime());
     const addressSealed = await sealer.seal(JSON.stringify(input.address));
+    const addressKey = await addressKeyOf(sealer, input.address);
     const minutes = input.paymentMethod === "card" ? settings.cardPaymentMinutes : settings.offlinePaymentMinutes;
     const actor = { type: "user" as const, id: input.userId };
     const riskCheck = await deps.risk?.prepare({ channel: input.channel, liveSessionId: input.liveSessionId });
     try {
       await database.write(async (tx) => {
-        const priced = await priceLines(tx, input, lines, now);
+        const seat = group ? await group.groupSeats.take(tx, { userId: input.userId, orderId: id, offerId: group.offerId, groupId: group.groupId, skuId: group.skuId, quantity: 1, now }) : null;
+        const priced = await priceLines(tx, input, lines, now, seat);
         const storeId = priced[0]!.product.storeId;
         const currency = priced[0]!.sku.currency;
         if (priced.some((line) => line.product.storeId !== storeId || line.sku.currency !== currency)) throw new BadRequest("one_store_per_order");
@@ -167,8 +199,10 @@ export function createCheckout(deps: CheckoutDeps) {
         const coupon = input.couponCode
           ? await coupons.claimForOrder(tx, input.userId, input.couponCode, { storeId, channel: input.channel, liveSessionId: input.liveSessionId }, now)
           : null;
-        const price = priceOrder(priced, coupon ? couponTermsOf(coupon.coupon) : null);
-        if (price.couponRefusal) throw new CouponRefused(price.couponRefusal);
+        const couponPrice = priceOrder(priced, coupon ? couponTermsOf(coupon.coupon) : null);
+        if (couponPrice.couponRefusal) throw new CouponRefused(couponPrice.couponRefusal);
+        const pointsFen = points > 0 ? await extensions.points!.spend(tx, { userId: input.userId, orderId: id, storeId, points, payableFen: couponPrice.totalFen - couponPrice.shippingFen, currency, now }) : 0;
+        const price = withPointsDiscount(couponPrice, priced, pointsFen);
 
         for (const line of priced) if (line.flashSaleId) await takeFlashSaleUnits(tx, line.flashSaleId, line.quantity, now);
         for (const line of priced) await takeStock(tx, { skuId: line.skuId, quantity: line.quantity, orderId: id, actorId: input.userId }, now);
@@ -187,7 +221,10 @@ export function createCheckout(deps: CheckoutDeps) {
           shippingFen: price.shippingFen,
           totalFen: price.totalFen,
           couponClaimId: coupon?.claimId ?? null,
+          pointsFen: price.pointsFen,
+          fulfilmentHold: seat ? "group_buy" : null,
           addressSealed,
+          addressKey,
           idempotencyKey: input.idempotencyKey,
           clientIp: input.clientIp ?? null,
           clientDevice: input.clientDevice ?? null,
@@ -216,10 +253,10 @@ export function createCheckout(deps: CheckoutDeps) {
           actor,
           action: "order.placed",
           subject: `order:${id}`,
-          data: { channel: input.channel, liveSessionId: input.liveSessionId, paymentMethod: input.paymentMethod, totalFen: price.totalFen, discountFen: price.discountFen, couponClaimId: coupon?.claimId ?? null, lines: priced.map(({ skuId, quantity, flashSaleId }) => (flashSaleId ? { skuId, quantity, flashSaleId } : { skuId, quantity })) },
+          data: { channel: input.channel, liveSessionId: input.liveSessionId, paymentMethod: input.paymentMethod, totalFen: price.totalFen, discountFen: price.discountFen, couponClaimId: coupon?.claimId ?? null, ...(price.pointsFen ? { pointsFen: price.pointsFen } : {}), ...(seat ? { groupBuy: { offerId: group!.offerId, groupId: seat.groupId } } : {}), lines: priced.map(({ skuId, quantity, flashSaleId }) => (flashSaleId ? { skuId, quantity, flashSaleId } : { skuId, quantity })) },
         });
         // After the order row: orders committed in the same moment (group commit) count each other.
-        await riskCheck?.(tx, { orderId: id, userId: input.userId, channel: input.channel, liveSessionId: input.liveSessionId, clientIp: input.clientIp ?? null, clientDevice: input.clientDevice ?? null, usedCoupon: coupon !== null }, now);
+        await riskCheck?.(tx, { orderId: id, userId: input.userId, channel: input.channel, liveSessionId: input.liveSessionId, clientIp: input.clientIp ?? null, clientDevice: input.clientDevice ?? null, addressKey, usedCoupon: coupon !== null }, now);
       });
     } catch (error) {
       // Another instance committed the same key first: that order is the answer.

@@ -2,7 +2,7 @@
 // a store, to some products or to one live session. A shopper claims a coupon, then an order uses
 // the claim. Both steps are conditional updates inside one write transaction, so two tabs racing
 // for the last claim, or for one claim's use, get one success and one clear refusal.
-import { and, asc, count, eq, gt, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, isNotNull, isNull, notInArray, sql } from "drizzle-orm";
 import type { Database, Queryable, Tx } from "../../db/database.ts";
 import { couponClaims, couponProducts, coupons, orders } from "../../db/schema/orders-checkout.ts";
 import type { Actor, AuditTrail } from "../compliance/index.ts";
@@ -174,6 +174,9 @@ export function createCoupons({ database, audit, clock, currencyOf }: { database
     /** The shopper's unused claims. */
     unusedClaims: (userId: string) => claimsOf(db, userId),
 
+    /** The shopper's claims already used on an order, with that order's id. */
+    usedClaims: (userId: string) => claimsOf(db, userId, and(eq(couponClaims.userId, userId), isNotNull(couponClaims.orderId))),
+
     /**
      * Inside checkout's transaction: the shopper's unused claim of the coupon with this code (claiming
      * it first if they hold none), checked against the order's context.
@@ -198,6 +201,34 @@ export function createCoupons({ database, audit, clock, currencyOf }: { database
     /** An order that never got paid gives its coupon back to the shopper. */
     async releaseClaim(tx: Tx, orderId: string) {
       await tx.update(couponClaims).set({ orderId: null, usedAt: null }).where(eq(couponClaims.orderId, orderId));
+    },
+
+    /**
+     * Inside another module's transaction (a referral reward): hands the user a claim of the coupon,
+     * counted against its total but not its per-shopper limit or audience, which govern claiming by
+     * hand. Null when the coupon cannot be given now (withdrawn, not running, claimed out).
+     */
+    async grantClaim(tx: Tx, actor: Actor, userId: string, couponId: string, now: Date): Promise<{ claimId: string; coupon: Coupon } | null> {
+      const [coupon] = await load(tx, await tx.select().from(coupons).where(eq(coupons.id, couponId)));
+      if (!coupon || !coupon.active || now < coupon.startsAt || now >= coupon.endsAt) return null;
+      const counted = await tx
+        .update(coupons)
+        .set({ claimedCount: sql`${coupons.claimedCount} + 1` })
+        .where(and(eq(coupons.id, coupon.id), sql`${coupons.claimedCount} < ${coupons.totalLimit}`));
+      if (counted.rowsAffected !== 1) return null;
+      const claimId = newId("ccl", now.getTime());
+      await tx.insert(couponClaims).values({ id: claimId, couponId: coupon.id, userId, claimedAt: now });
+      await audit.record(tx, { actor, action: "coupon.claim_granted", subject: `coupon:${coupon.id}`, data: { claimId, userId } });
+      return { claimId, coupon };
+    },
+
+    /** Takes back a granted claim the user has not used (its count returns); false when it was used or is gone. */
+    async revokeClaim(tx: Tx, actor: Actor, claimId: string): Promise<boolean> {
+      const [removed] = await tx.delete(couponClaims).where(and(eq(couponClaims.id, claimId), isNull(couponClaims.orderId))).returning({ couponId: couponClaims.couponId });
+      if (!removed) return false;
+      await tx.update(coupons).set({ claimedCount: sql`max(${coupons.claimedCount} - 1, 0)` }).where(eq(coupons.id, removed.couponId));
+      await audit.record(tx, { actor, action: "coupon.claim_revoked", subject: `coupon:${removed.couponId}`, data: { claimId } });
+      return true;
     },
   };
 }

@@ -1,5 +1,6 @@
 // The orders module's domain errors; src/platform/error-handler.ts maps them to HTTP.
 import { DomainError } from "../../src/platform/errors.ts";
+import type { MessageKey } from "../../src/platform/i18n.ts";
 
 export class OutOfStock extends DomainError {
   constructor(readonly skuId: string) {
@@ -31,6 +32,21 @@ export class OrderNotFound extends DomainError {
 export class OrderStateConflict extends DomainError {
   constructor(code = "order_state_conflict") {
     super(409, code, "orders.error.state");
+  }
+}
+
+/** Shipping a group-buy order before its group filled. */
+export class AwaitingGroup extends OrderStateConflict {
+  override readonly messageKey: MessageKey = "orders.error.awaiting_group";
+  constructor() {
+    super("awaiting_group");
+  }
+}
+
+/** A checkout request that asks for something the order cannot have (points, a group-buy seat). */
+export class CheckoutRefused extends DomainError {
+  constructor(code: "group_buy_one_unit" | "points_invalid") {
+    super(422, code, `orders.error.${code}` as MessageKey);
   }
 }
 

@@ -11,7 +11,7 @@ export type { OrderSettings } from "./checkout.ts";
 export type { CardPayments, PaymentEvent } from "./payments/provider.ts";
 export { WebhookRejected } from "./payments/provider.ts";
 export { createStripePayments } from "./payments/stripe.ts";
-export type { Order, OrderWithAddress, Address } from "./order-records.ts";
+export type { Order, OrderWithAddress, OrderWithMaskedAddress, Address } from "./order-records.ts";
 export type { Coupon } from "./coupons.ts";
 export type { CartLine } from "./cart.ts";
 export { LIMITS as orderLimits } from "./pricing.ts";
@@ -25,3 +25,8 @@ export { isStorageKey } from "./images/image-store.ts";
 export type { StoreSales, StoreSaleInput, StoreSaleResult, StoreSku, ChannelFigures } from "./store-sales.ts";
 export { riskRoutes } from "./risk-routes.tsx";
 export type { HeldOrder, Risk, RiskReason, RiskThresholds } from "./risk.ts";
+export type { OrderEvent, OrderEventLine, OrderEvents } from "./order-events.ts";
+export type { CheckoutExtensions, GroupSeat, GroupSeats, PointsWallet } from "./checkout-extensions.ts";
+export type { GroupOrders } from "./group-orders.ts";
+/** Where a checkout comes from (client IP, bc_device browser id), for checkouts other modules start (group buys). */
+export { browserId, clientIp } from "./risk-client.ts";

@@ -10,12 +10,13 @@ import { Forbidden } from "../../src/platform/errors.ts";
 import { newId } from "../../src/platform/ids.ts";
 import type { Logger } from "../../src/platform/logging.ts";
 import type { Coupons } from "./coupons.ts";
-import { OrderNotFound, OrderStateConflict } from "./errors.ts";
+import { AwaitingGroup, OrderNotFound, OrderStateConflict } from "./errors.ts";
 import { isStoreStaff, type OrderRow, type OrderStatus } from "./order-records.ts";
 import type { CardPayments, PaymentEvent } from "./payments/provider.ts";
 import { returnStock } from "./stock.ts";
 import { releaseFlashSaleUnits } from "./flash-sales.ts";
 import { isHeld, OrderHeld } from "./risk.ts";
+import { orderEventOf, type OrderEvents } from "./order-events.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const AUTO_COMPLETE_AFTER_DELIVERY_MS = 7 * DAY_MS;
@@ -28,9 +29,11 @@ export interface LifecycleDeps {
   coupons: Coupons;
   cardPayments: CardPayments | null;
   log?: Logger;
+  /** Told inside the transaction when an order is paid, refunded, or closed unpaid. */
+  events: Required<OrderEvents>;
 }
 
-export function createLifecycle({ database, audit, clock, coupons, cardPayments, log }: LifecycleDeps) {
+export function createLifecycle({ database, audit, clock, coupons, cardPayments, log, events }: LifecycleDeps) {
   const { db } = database;
 
   /** Moves an order from one of `from` to `to`; false if it was not in one of them (someone was first). */
@@ -45,12 +48,13 @@ export function createLifecycle({ database, audit, clock, coupons, cardPayments,
     return found;
   }
 
-  /** The units of an unpaid order go back on sale and its coupon back to the shopper. */
-  async function releaseUnpaid(tx: Tx, order: OrderRow, actorId: string, now: Date) {
+  /** The units of an unpaid order (or a paid one risk control stops) go back on sale and its coupon back to the shopper. */
+  async function releaseUnpaid(tx: Tx, order: OrderRow, actorId: string, now: Date, wasPaid = false) {
     const items = await tx.select().from(orderItems).where(eq(orderItems.orderId, order.id));
     for (const item of items) await returnStock(tx, { skuId: item.skuId, quantity: item.quantity, orderId: order.id, actorId }, now, "release");
     await coupons.releaseClaim(tx, order.id);
     await releaseFlashSaleUnits(tx, order.id);
+    if (!wasPaid) await events.closedUnpaid(tx, await orderEventOf(tx, order, now));
   }
 
   /** Merchant actions: the actor must be staff (owner or staff) of the order's store. */
@@ -61,7 +65,9 @@ export function createLifecycle({ database, audit, clock, coupons, cardPayments,
   }
 
   async function markPaid(tx: Tx, order: OrderRow, now: Date): Promise<boolean> {
-    return move(tx, order.id, ["pending_payment"], "paid", { paidAt: now });
+    if (!(await move(tx, order.id, ["pending_payment"], "paid", { paidAt: now }))) return false;
+    await events.paid(tx, await orderEventOf(tx, order, now));
+    return true;
   }
 
   return {
@@ -123,9 +129,10 @@ export function createLifecycle({ database, audit, clock, coupons, cardPayments,
     async ship(actor: Actor, orderId: string, carrier: string, trackingNumber: string) {
       const now = clock.now();
       await database.write(async (tx) => {
-        await staffOrder(tx, actor, orderId);
+        const order = await staffOrder(tx, actor, orderId);
         // Held by risk control: not shipped until a compliance officer releases it.
         if (await isHeld(tx, orderId)) throw new OrderHeld();
+        if (order.fulfilmentHold === "group_buy") throw new AwaitingGroup();
         if (!(await move(tx, orderId, ["paid"], "shipped", { carrier, trackingNumber, shippedAt: now }))) throw new OrderStateConflict();
         await audit.record(tx, { actor, action: "order.shipped", subject: `order:${orderId}`, data: { carrier, trackingNumber } });
       });
@@ -167,14 +174,26 @@ export function createLifecycle({ database, audit, clock, coupons, cardPayments,
      * paid but unshipped, its units, coupon and flash-sale units go back as when a shopper cancels.
      * Returns the card payment to refund, if one was taken; an offline payment is refunded by hand.
      */
-    async closeHeld(tx: Tx, actor: Actor, orderId: string, now: Date): Promise<{ wasPaid: boolean; refund: { providerRef: string; amountFen: number; currency: string; paymentId: string } | null }> {
+    async closeHeld(tx: Tx, actor: Actor, orderId: string, now: Date, by: "risk_control" | "group_buy" = "risk_control"): Promise<{ wasPaid: boolean; refund: { providerRef: string; amountFen: number; currency: string; paymentId: string } | null }> {
       const order = await row(tx, orderId);
-      if (!(await move(tx, orderId, ["pending_payment", "paid"], "cancelled", { closedAt: now }))) throw new OrderStateConflict();
-      await releaseUnpaid(tx, order, actor.id, now);
-      await audit.record(tx, { actor, action: "order.cancelled", subject: `order:${orderId}`, data: { by: "risk_control", from: order.status } });
+      // A paid order stopped before shipping ends refunded when its group failed (the shopper did nothing wrong), cancelled when risk control stopped it.
+      const paidTo = by === "group_buy" ? "refunded" : "cancelled";
+      const closed = order.status === "paid" ? await move(tx, orderId, ["paid"], paidTo, { closedAt: now }) : await move(tx, orderId, ["pending_payment"], "cancelled", { closedAt: now });
+      if (!closed) throw new OrderStateConflict();
+      await releaseUnpaid(tx, order, actor.id, now, order.status === "paid");
+      await audit.record(tx, { actor, action: order.status === "paid" && paidTo === "refunded" ? "order.refunded" : "order.cancelled", subject: `order:${orderId}`, data: { by, from: order.status } });
       if (order.status !== "paid") return { wasPaid: false, refund: null };
+      await events.refunded(tx, await orderEventOf(tx, order, now));
       const [card] = await tx.select().from(payments).where(and(eq(payments.orderId, orderId), eq(payments.provider, "stripe"), eq(payments.status, "succeeded")));
       return { wasPaid: true, refund: card?.providerRef ? { providerRef: card.providerRef, amountFen: card.amountFen, currency: card.currency, paymentId: card.id } : null };
+    },
+
+    /** A group-buy order's group filled: it may ship now. False when it was not waiting (told before). */
+    async releaseGroupHold(tx: Tx, actor: Actor, orderId: string): Promise<boolean> {
+      const released = await tx.update(orders).set({ fulfilmentHold: null }).where(and(eq(orders.id, orderId), eq(orders.fulfilmentHold, "group_buy")));
+      if (released.rowsAffected !== 1) return false;
+      await audit.record(tx, { actor, action: "order.group_confirmed", subject: `order:${orderId}`, data: {} });
+      return true;
     },
 
     /**

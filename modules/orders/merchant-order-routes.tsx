@@ -1,14 +1,17 @@
 // Merchant staff pages for orders: the store's order list with filters and search, the order, and
-// the steps staff take (confirm an offline payment, ship, mark delivered, decide after-sales).
+// the steps staff take (confirm an offline payment, ship, mark delivered, decide after-sales), and
+// revealing an order's masked shipping address for a stated reason.
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../src/platform/context.ts";
 import { allow } from "../../src/platform/access.ts";
 import { parseForm, type FieldErrors } from "../../src/platform/forms.ts";
-import { renderPage } from "../../views/render.tsx";
+import { isHtmx, renderPage } from "../../views/render.tsx";
 import { viewContext } from "../../views/view-context.ts";
 import { Notice } from "../../views/components.tsx";
-import { StoreOrderPage, StoreOrdersPage } from "../../views/orders/merchant-orders.tsx";
+import { StoreOrderAddress, StoreOrderPage, StoreOrdersPage } from "../../views/orders/merchant-orders.tsx";
+import type { AddressRevealState } from "../../views/orders/address-reveal.tsx";
 import { orderStatuses } from "../../db/schema/orders-checkout.ts";
+import { revealReasonForm } from "./address-reveal.ts";
 import { OrderStateConflict, PaymentUnavailable } from "./errors.ts";
 import type { StoreOrderFilter } from "./order-queries.ts";
 import type { Orders } from "./orders.ts";
@@ -32,7 +35,7 @@ export function merchantOrderRoutes({ orders }: { orders: Orders }) {
     return renderPage(c, v.t("merchant.orders.title"), <StoreOrdersPage v={v} orders={await orders.queries.forStore(c.var.user!.id, store.id, filter)} filter={filter} />);
   });
 
-  async function page(c: C, orderId: string, extra: { status?: 200 | 409 | 422; problem?: string; shipErrors?: FieldErrors; shipValues?: { carrier?: string; trackingNumber?: string } } = {}) {
+  async function page(c: C, orderId: string, extra: { status?: 200 | 409 | 422; problem?: string; shipErrors?: FieldErrors; shipValues?: { carrier?: string; trackingNumber?: string }; addressReveal?: AddressRevealState } = {}) {
     const v = viewContext(c);
     const order = await orders.queries.storeOrder(c.var.user!.id, orderId);
     const hold = await orders.risk.holdOf(orderId);
@@ -51,6 +54,21 @@ export function merchantOrderRoutes({ orders }: { orders: Orders }) {
   }
 
   app.get("/merchant/orders/:id", allow.roles("merchant"), (c) => page(c, c.req.param("id")));
+
+  /** The address block alone for HTMX, else the whole order page around it. */
+  async function addressBlock(c: C, orderId: string, state: AddressRevealState, status: 200 | 422 = 200) {
+    if (!isHtmx(c)) return page(c, orderId, { status, addressReveal: state });
+    const order = await orders.queries.storeOrder(c.var.user!.id, orderId);
+    return c.html(<StoreOrderAddress v={viewContext(c)} order={order} state={state} />, status);
+  }
+
+  app.post("/merchant/orders/:id/reveal-address", allow.roles("merchant"), async (c) => {
+    const body = await c.req.parseBody();
+    const form = parseForm(revealReasonForm, body);
+    if (!form.ok) return addressBlock(c, c.req.param("id"), { errors: form.errors, values: { purpose: String(body.purpose ?? ""), note: String(body.note ?? "") } }, 422);
+    const revealed = await orders.addressReveal.toStoreStaff(c.var.user!.id, c.req.param("id"), form.value);
+    return addressBlock(c, c.req.param("id"), { revealed });
+  });
 
   app.post("/merchant/orders/:id/confirm-payment", allow.roles("merchant"), (c) => step(c, () => c.req.param("id"), () => orders.lifecycle.confirmOfflinePayment(actor(c), c.req.param("id"))));
 

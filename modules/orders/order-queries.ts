@@ -1,13 +1,13 @@
-// The order lists and details shoppers and merchant staff see. Addresses are opened only here, for
-// the order's own shopper and for staff of its store.
+// The order lists and details shoppers and merchant staff see. Addresses are opened only here: in
+// full for the order's own shopper, masked for staff of its store (who reveal it through address-reveal.ts).
 import { and, count, countDistinct, desc, eq, exists, inArray, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import type { Database } from "../../db/database.ts";
+import type { Database, Queryable } from "../../db/database.ts";
 import { afterSales, orderItems, orders } from "../../db/schema/orders-checkout.ts";
 import { Forbidden } from "../../src/platform/errors.ts";
 import type { Sealer } from "../../src/platform/sealing.ts";
 import { OrderNotFound } from "./errors.ts";
-import { isStoreStaff, loadOrders, withAddress, type Address, type Order, type OrderStatus, type OrderWithAddress } from "./order-records.ts";
+import { isStoreStaff, loadOrders, maskedAddressOf, withAddress, type Address, type Order, type OrderStatus, type OrderWithAddress, type OrderWithMaskedAddress } from "./order-records.ts";
 
 export interface StoreOrderFilter {
   /** A status, or "after_sales" for orders with an open refund or return request. */
@@ -72,11 +72,24 @@ export function createOrderQueries({ database, sealer }: { database: Database; s
       return { orders: totals!.orders, gmvFen: Number(totals!.gmvFen), buyers: totals!.buyers, productIds: sold.map((row) => row.productId) };
     },
 
-    async storeOrder(staffId: string, orderId: string): Promise<OrderWithAddress> {
+    async storeOrder(staffId: string, orderId: string): Promise<OrderWithMaskedAddress> {
       const [row] = await db.select().from(orders).where(eq(orders.id, orderId));
       if (!row) throw new OrderNotFound();
       if (!(await isStoreStaff(db, row.storeId, staffId))) throw new Forbidden();
-      return withAddress((await loadOrders(db, [row]))[0]!, row, sealer);
+      return { ...(await loadOrders(db, [row]))[0]!, maskedAddress: await maskedAddressOf(row.addressSealed, sealer) };
+    },
+
+    /** Where the user's orders shipped to (address keys, never addresses) and the browsers they came from: a referral's fraud checks, in `q` (the order event's transaction). */
+    async shopperTraces(q: Queryable, userId: string): Promise<{ addressKeys: Set<string>; devices: Set<string> }> {
+      const rows = await q.select({ addressKey: orders.addressKey, device: orders.clientDevice }).from(orders).where(eq(orders.userId, userId));
+      return { addressKeys: new Set(rows.flatMap((row) => (row.addressKey ? [row.addressKey] : []))), devices: new Set(rows.flatMap((row) => (row.device ? [row.device] : []))) };
+    },
+
+    /** Order numbers by id, for lists that name orders kept by another module (referral rewards). */
+    async numbersOf(orderIds: readonly string[]): Promise<Map<string, string>> {
+      if (orderIds.length === 0) return new Map();
+      const rows = await db.select({ id: orders.id, number: orders.number }).from(orders).where(inArray(orders.id, [...orderIds]));
+      return new Map(rows.map((row) => [row.id, row.number]));
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Queryable } from "../../db/database.ts";
 import { afterSales, orderItems, orders, payments } from "../../db/schema/orders-checkout.ts";
 import { storeStaff } from "../../db/schema/orders.ts";
 import { money, type Money } from "../../src/platform/money.ts";
+import { maskPostalAddress } from "../../src/platform/masking.ts";
 import type { Sealer } from "../../src/platform/sealing.ts";
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -41,6 +42,8 @@ export interface Order {
   paymentMethod: OrderRow["paymentMethod"];
   subtotal: Money;
   discount: Money;
+  /** The part of `discount` paid with membership points. */
+  pointsDiscount: Money;
   shipping: Money;
   total: Money;
   carrier: string | null;
@@ -57,6 +60,11 @@ export interface Order {
 
 export interface OrderWithAddress extends Order {
   address: Address;
+}
+
+/** An order as staff and officers see it: the address masked until someone reveals it (address-reveal.ts). */
+export interface OrderWithMaskedAddress extends Order {
+  maskedAddress: Address;
 }
 
 export async function loadOrders(q: Queryable, rows: OrderRow[]): Promise<Order[]> {
@@ -80,6 +88,7 @@ export async function loadOrders(q: Queryable, rows: OrderRow[]): Promise<Order[
       paymentMethod: row.paymentMethod,
       subtotal: m(row.subtotalFen),
       discount: m(row.discountFen),
+      pointsDiscount: m(row.pointsFen),
       shipping: m(row.shippingFen),
       total: m(row.totalFen),
       carrier: row.carrier,
@@ -99,6 +108,10 @@ export async function loadOrders(q: Queryable, rows: OrderRow[]): Promise<Order[
 
 export async function withAddress(order: Order, row: OrderRow, sealer: Sealer): Promise<OrderWithAddress> {
   return { ...order, address: JSON.parse(await sealer.open(row.addressSealed)) as Address };
+}
+
+export async function maskedAddressOf(addressSealed: string, sealer: Sealer): Promise<Address> {
+  return maskPostalAddress(JSON.parse(await sealer.open(addressSealed)) as Address);
 }
 
 export interface StoreOrderFilter {

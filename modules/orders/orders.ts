@@ -7,6 +7,7 @@ import type { AuditTrail } from "../compliance/index.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import type { Logger } from "../../src/platform/logging.ts";
 import type { Sealer } from "../../src/platform/sealing.ts";
+import { createAddressReveal } from "./address-reveal.ts";
 import { createAfterSales } from "./after-sales.ts";
 import { createCart } from "./cart.ts";
 import type { Catalog } from "./catalog.ts";
@@ -14,10 +15,14 @@ import { createCheckout, type OrderSettings } from "./checkout.ts";
 import { createCoupons } from "./coupons.ts";
 import { createFlashSales } from "./flash-sales.ts";
 import { createLifecycle } from "./lifecycle.ts";
+import { combineOrderEvents, type OrderEvents } from "./order-events.ts";
+import type { CheckoutExtensions } from "./checkout-extensions.ts";
+import { createGroupOrders } from "./group-orders.ts";
 import { createOrderQueries } from "./order-queries.ts";
 import { isStoreStaff } from "./order-records.ts";
 import { createStoreSales } from "./store-sales.ts";
 import { createRisk } from "./risk.ts";
+import { resealOrderAddresses } from "./reseal.ts";
 import type { CardPayments } from "./payments/provider.ts";
 import type { Order } from "./order-records.ts";
 import { PaymentUnavailable } from "./errors.ts";
@@ -42,9 +47,13 @@ export interface OrdersDeps {
 export function createOrders(deps: OrdersDeps) {
   const { database, audit, clock, catalog, sealer, cardPayments, log } = deps;
   const coupons = createCoupons({ database, audit, clock, currencyOf: async (storeId) => (await catalog.getStore(storeId)).currency });
-  const lifecycle = createLifecycle({ database, audit, clock, coupons, cardPayments, log });
-  const risk = createRisk({ database, audit, clock, lifecycle, cardPayments, log, liveSessionHost: deps.liveSessionHost });
-  const checkout = createCheckout({ ...deps, coupons, risk, onPlaced: deps.onOrderPlaced });
+  // Filled by the composition after every module is built (social listens to orders, and uses them).
+  const listeners: OrderEvents[] = [];
+  const events = combineOrderEvents(listeners);
+  const lifecycle = createLifecycle({ database, audit, clock, coupons, cardPayments, log, events });
+  const risk = createRisk({ database, audit, clock, lifecycle, cardPayments, sealer, log, liveSessionHost: deps.liveSessionHost });
+  const extensions: CheckoutExtensions = {};
+  const checkout = createCheckout({ ...deps, coupons, risk, onPlaced: deps.onOrderPlaced, extensions });
   return {
     cart: createCart({ database, clock }),
     coupons,
@@ -54,10 +63,25 @@ export function createOrders(deps: OrdersDeps) {
     lifecycle,
     /** Risk control: held orders, their release or cancellation by compliance officers, the thresholds. */
     risk,
-    afterSales: createAfterSales({ database, audit, clock, cardPayments }),
+    afterSales: createAfterSales({ database, audit, clock, cardPayments, events }),
     queries: createOrderQueries({ database, sealer }),
+    /** Opens a shipping address that staff and officers see masked, for a stated reason; audited. */
+    addressReveal: createAddressReveal({ database, audit, sealer }),
     /** Sales and refund receipts from the store till (relayed by modules/pos): channel "store", the same one stock. */
-    storeSales: createStoreSales({ database, audit, clock, sealer }),
+    storeSales: createStoreSales({ database, audit, clock, sealer, events }),
+
+    /** Another module listens to orders being paid, refunded or closed unpaid (order-events.ts). */
+    listen(listener: OrderEvents) {
+      listeners.push(listener);
+    },
+
+    /** The social module's points wallet and group-buy seats join checkout (checkout-extensions.ts). */
+    extendCheckout(added: CheckoutExtensions) {
+      Object.assign(extensions, added);
+    },
+
+    /** Group-buy orders: released to ship when the group fills, closed and refunded when it does not. */
+    groupOrders: createGroupOrders({ database, audit, clock, lifecycle, cardPayments, log }),
 
     /** A webhook from the card provider: verified (signature, timestamp), then applied once. Throws WebhookRejected. */
     async receiveCardWebhook(rawBody: string, signature: string | undefined) {
@@ -99,17 +123,21 @@ export function createOrders(deps: OrdersDeps) {
     },
 
     /**
-     * Erasure: the shopper's shipping addresses become a sealed placeholder and their cart is emptied;
-     * the orders themselves, their lines and amounts stay (financial records the law requires).
+     * Erasure: the shopper's shipping addresses become a sealed placeholder (and lose their address
+     * key, which would still match the address) and their cart is emptied; the orders themselves,
+     * their lines and amounts stay (financial records the law requires).
      */
     async eraseShopper(userId: string): Promise<number> {
       const erased = await sealer.seal(JSON.stringify({ recipient: "—", phone: "—", region: "—", street: "—" }));
       return database.write(async (tx) => {
-        const changed = await tx.update(ordersTable).set({ addressSealed: erased }).where(eq(ordersTable.userId, userId));
+        const changed = await tx.update(ordersTable).set({ addressSealed: erased, addressKey: null }).where(eq(ordersTable.userId, userId));
         await tx.delete(cartItems).where(eq(cartItems.userId, userId));
         return changed.rowsAffected;
       });
     },
+
+    /** After a data key rotation: re-seals the shipping addresses not under the current key; returns how many orders changed. */
+    resealAddresses: () => resealOrderAddresses({ database, sealer }),
 
     /** The first store the user works at as owner or staff (not as a host), or null. */
     async managedStore(userId: string) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "bun:test";
-import { allocate, couponDiscount, priceOrder, type CouponTerms } from "./pricing.ts";
+import { allocate, couponDiscount, priceOrder, withPointsDiscount, type CouponTerms } from "./pricing.ts";
 
 const line = (productId: string, unitPriceFen: number, quantity: number) => ({ skuId: `sku-${productId}`, productId, unitPriceFen, quantity });
 const amountOff = (value: number, minSpendFen = 0, productIds: string[] | null = null): CouponTerms => ({ kind: "amount_off", value, minSpendFen, capFen: null, productIds });
@@ -61,5 +61,28 @@ describe("pricing", () => {
     expect(() => priceOrder([line("a", 100, 1.5)], null)).toThrow(RangeError);
     expect(() => priceOrder([line("a", -100, 1)], null)).toThrow(RangeError);
     expect(() => priceOrder([line("a", 100, 1e9)], null)).toThrow(RangeError);
+  });
+});
+
+describe("points discount", () => {
+  const lines = [
+    { skuId: "a", productId: "p1", unitPriceFen: 3_000, quantity: 1 },
+    { skuId: "b", productId: "p2", unitPriceFen: 1_000, quantity: 1 },
+  ];
+
+  it("comes off after the coupon and is shared over what each line still costs", () => {
+    const coupon = { kind: "amount_off" as const, value: 1_000, minSpendFen: 0, capFen: null, productIds: ["p1"] };
+    const price = withPointsDiscount(priceOrder(lines, coupon), lines, 1_001);
+    expect(price).toMatchObject({ subtotalFen: 4_000, discountFen: 2_001, totalFen: 1_999, pointsFen: 1_001 });
+    // After the coupon line a costs 2000 and line b 1000: 2/3 and 1/3 of 1001 fen.
+    expect(price.lineDiscountsFen).toEqual([1_000 + 667, 334]);
+    expect(price.lineDiscountsFen.reduce((a, b) => a + b, 0)).toBe(price.discountFen);
+  });
+
+  it("changes nothing at zero and refuses more than the goods cost or a fraction", () => {
+    expect(withPointsDiscount(priceOrder(lines, null), lines, 0)).toMatchObject({ discountFen: 0, totalFen: 4_000, pointsFen: 0 });
+    expect(() => withPointsDiscount(priceOrder(lines, null), lines, 4_001)).toThrow(RangeError);
+    expect(() => withPointsDiscount(priceOrder(lines, null), lines, 1.5)).toThrow(RangeError);
+    expect(() => withPointsDiscount(priceOrder(lines, null), lines, -1)).toThrow(RangeError);
   });
 });

@@ -8,7 +8,7 @@
 //   one each to the lines with the largest remainders (earlier lines first on a tie). The line shares
 //   add up to the discount exactly, and a refund of one line gives back exactly what that line paid.
 //
-// Flash sales and coupons do not stack: a line sold at a live room's flash-sale price is already
+// Flash sales (and group-buy prices, the same way) and coupons do not stack: a line sold at a live room's flash-sale price is already
 // discounted, so no coupon (store, product or live-session scope) takes anything off it. It is left
 // out of the coupon's eligible amount, so it counts neither towards a 满减 threshold nor towards a
 // percent discount, and gets no share of the discount. An order of flash-sale lines only refuses a
@@ -21,6 +21,8 @@ export interface PricedLine {
   quantity: number;
   /** Set when the line is priced by a flash sale: then no coupon applies to it. */
   flashSaleId?: string | null;
+  /** Set when the line is priced by a group buy (拼团): no coupon applies to it either. */
+  groupPriced?: boolean;
 }
 
 export interface CouponTerms {
@@ -53,7 +55,7 @@ export function lineAmount(line: PricedLine): number {
 
 /** Whether a coupon may take something off this line (flash-sale lines: never). */
 export function couponApplies(coupon: CouponTerms, line: PricedLine): boolean {
-  if (line.flashSaleId) return false;
+  if (line.flashSaleId || line.groupPriced) return false;
   return coupon.productIds === null || coupon.productIds.includes(line.productId);
 }
 
@@ -103,4 +105,24 @@ export function priceOrder(lines: readonly PricedLine[], coupon: CouponTerms | n
     }
   }
   return { subtotalFen, discountFen, shippingFen, totalFen: subtotalFen - discountFen + shippingFen, lineDiscountsFen, couponRefusal };
+}
+
+/**
+ * Membership points spent on an order: taken off after the coupon, shared over the lines by what
+ * each still costs (largest remainder), so a refund of one line gives back its share of points too.
+ * The caller has already checked the amount against the shopper's balance and the redemption cap.
+ */
+export function withPointsDiscount(price: OrderPrice, lines: readonly PricedLine[], pointsFen: number): OrderPrice & { pointsFen: number } {
+  const remaining = lines.map((line, i) => lineAmount(line) - price.lineDiscountsFen[i]!);
+  const goodsFen = remaining.reduce((a, b) => a + b, 0);
+  if (!Number.isSafeInteger(pointsFen) || pointsFen < 0 || pointsFen > goodsFen) throw new RangeError(`bad points discount ${pointsFen}`);
+  if (pointsFen === 0) return { ...price, pointsFen: 0 };
+  const shares = allocate(pointsFen, remaining);
+  return {
+    ...price,
+    discountFen: price.discountFen + pointsFen,
+    totalFen: price.totalFen - pointsFen,
+    lineDiscountsFen: price.lineDiscountsFen.map((fen, i) => fen + shares[i]!),
+    pointsFen,
+  };
 }

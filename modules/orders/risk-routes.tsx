@@ -1,5 +1,6 @@
-// Compliance officers' risk-control pages: held orders (release or cancel) and the thresholds.
-// Officers read business data and change no orders, except deciding a hold, which is this page.
+// Compliance officers' risk-control pages: held orders (release or cancel, reveal the masked
+// shipping address with a reason) and the thresholds. Officers read business data and change no
+// orders, except deciding a hold, which is this page.
 import { Hono, type Context } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../../src/platform/context.ts";
@@ -7,7 +8,9 @@ import { allow } from "../../src/platform/access.ts";
 import { parseForm, type FieldErrors } from "../../src/platform/forms.ts";
 import { isHtmx, renderPage } from "../../views/render.tsx";
 import { viewContext } from "../../views/view-context.ts";
-import { HeldOrders, RiskPage, ThresholdsForm } from "../../views/orders/risk.tsx";
+import { HeldOrderAddress, HeldOrders, RiskPage, ThresholdsForm, type HeldAddressReveal } from "../../views/orders/risk.tsx";
+import { NotFound } from "../../src/platform/errors.ts";
+import { revealReasonForm } from "./address-reveal.ts";
 import { OrderStateConflict } from "./errors.ts";
 import type { Orders } from "./orders.ts";
 import { HoldNotOpen, riskRuleNames, riskRules, type RiskRuleName, type RiskThresholds } from "./risk.ts";
@@ -27,10 +30,10 @@ export function riskRoutes({ orders }: { orders: Orders }) {
   const app = new Hono<AppEnv>();
   const actor = (c: C) => ({ type: "user" as const, id: c.var.user!.id });
 
-  async function page(c: C, extra: { status?: 200 | 409 | 422; errors?: FieldErrors; values?: Record<string, string>; saved?: boolean; notice?: string; problem?: string } = {}) {
+  async function page(c: C, extra: { status?: 200 | 409 | 422; errors?: FieldErrors; values?: Record<string, string>; saved?: boolean; notice?: string; problem?: string; addressReveal?: HeldAddressReveal } = {}) {
     const view = viewContext(c);
     const [held, thresholds] = await Promise.all([orders.risk.held(), extra.values ? Promise.resolve(extra.values) : orders.risk.thresholds()]);
-    return renderPage(c, view.t("risk.title"), <RiskPage v={view} held={held} thresholds={thresholds} errors={extra.errors} saved={extra.saved} notice={extra.notice} problem={extra.problem} />, extra.status ?? 200);
+    return renderPage(c, view.t("risk.title"), <RiskPage v={view} held={held} thresholds={thresholds} errors={extra.errors} saved={extra.saved} notice={extra.notice} problem={extra.problem} addressReveal={extra.addressReveal} />, extra.status ?? 200);
   }
 
   app.get("/compliance/risk", allow.roles("officer", "admin"), (c) => page(c));
@@ -59,6 +62,22 @@ export function riskRoutes({ orders }: { orders: Orders }) {
 
   app.post("/compliance/risk/holds/:id/release", allow.roles("officer", "admin"), (c) => decide(c, "release"));
   app.post("/compliance/risk/holds/:id/cancel", allow.roles("officer", "admin"), (c) => decide(c, "cancel"));
+
+  app.post("/compliance/risk/holds/:id/reveal-address", allow.roles("officer", "admin"), async (c) => {
+    const id = c.req.param("id") ?? "";
+    if (!orderId.test(id)) return c.text(viewContext(c).t("error.bad_request"), 422);
+    const body = await c.req.parseBody();
+    const form = parseForm(revealReasonForm, body);
+    const reveal: HeldAddressReveal = form.ok
+      ? { orderId: id, revealed: await orders.addressReveal.toOfficer(actor(c), id, form.value) }
+      : { orderId: id, errors: form.errors, values: { purpose: String(body.purpose ?? ""), note: String(body.note ?? "") } };
+    const status = form.ok ? 200 : 422;
+    if (!isHtmx(c)) return page(c, { status, addressReveal: reveal });
+    if (reveal.revealed) return c.html(<HeldOrderAddress v={viewContext(c)} order={{ orderId: id, maskedAddress: reveal.revealed }} state={reveal} />);
+    const held = (await orders.risk.held()).find((order) => order.orderId === id);
+    if (!held) throw new NotFound("hold_not_found");
+    return c.html(<HeldOrderAddress v={viewContext(c)} order={held} state={reveal} />, status);
+  });
 
   app.post("/compliance/risk/thresholds", allow.roles("officer", "admin"), async (c) => {
     const view = viewContext(c);

@@ -4,9 +4,10 @@
 // officer cancels it (its units, coupon and flash-sale units go back as when a shopper cancels).
 // Thresholds live in risk_settings (set by officers, audited); the defaults below apply otherwise.
 //
-// Not covered: velocity per shipping address. Addresses are sealed and the schema has no keyed
-// hash of them; opening hundreds of sealed addresses inside the write transaction would hold the
-// write lock for every order, so that rule waits for an address-key column.
+// Shipping addresses are sealed, so the per-address rules (velocity, new accounts with coupons)
+// count by orders.address_key, a keyed fingerprint of the normalised address (address-key.ts),
+// and never open a seal inside the write transaction. Till sales have no address key.
+// Officers see held orders' addresses masked, and reveal one with a reason (address-reveal.ts).
 import { and, count, countDistinct, desc, eq, gte, inArray, isNotNull, lt, ne, sql, type SQL } from "drizzle-orm";
 import type { Database, Tx } from "../../db/database.ts";
 import { orderHolds, orders, riskSettings } from "../../db/schema/orders-checkout.ts";
@@ -16,10 +17,11 @@ import { DomainError } from "../../src/platform/errors.ts";
 import type { Logger } from "../../src/platform/logging.ts";
 import { money, type Money } from "../../src/platform/money.ts";
 import type { MessageKey } from "../../src/platform/i18n.ts";
+import type { Sealer } from "../../src/platform/sealing.ts";
 import { OrderStateConflict } from "./errors.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 import type { CardPayments } from "./payments/provider.ts";
-import type { OrderRow } from "./order-records.ts";
+import { maskedAddressOf, type Address, type OrderRow } from "./order-records.ts";
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -32,7 +34,9 @@ export const riskRules = {
   ip_orders_per_hour: { default: 30, min: 1, max: 10_000 },
   /** More than this many orders from one browser (the bc_device cookie) in an hour. */
   device_orders_per_hour: { default: 20, min: 1, max: 10_000 },
-  /** This many new accounts (first order) using coupons from one IP or browser within 24 hours. */
+  /** More than this many orders to one shipping address (whoever places them) in 24 hours. */
+  address_orders_per_day: { default: 10, min: 1, max: 10_000 },
+  /** This many new accounts (first order) using coupons from one IP, browser or shipping address within 24 hours. */
   coupon_new_accounts_per_day: { default: 3, min: 2, max: 1000 },
   /** The refund-rate rule applies to accounts with at least this many orders… */
   refund_min_orders: { default: 5, min: 1, max: 1000 },
@@ -46,7 +50,7 @@ export type RiskRuleName = keyof typeof riskRules;
 export type RiskThresholds = Record<RiskRuleName, number>;
 export const riskRuleNames = Object.keys(riskRules) as RiskRuleName[];
 
-export type RiskReasonRule = "account_velocity" | "ip_velocity" | "device_velocity" | "host_own_room" | "coupon_abuse" | "refund_rate";
+export type RiskReasonRule = "account_velocity" | "ip_velocity" | "device_velocity" | "address_velocity" | "host_own_room" | "coupon_abuse" | "refund_rate";
 export interface RiskReason {
   rule: RiskReasonRule;
   detail: string;
@@ -74,6 +78,8 @@ export interface HeldOrder {
   placedAt: Date;
   heldAt: Date;
   reasons: RiskReason[];
+  /** Masked (src/platform/masking.ts); officers reveal it with a reason. */
+  maskedAddress: Address;
 }
 
 export interface RiskCheckInput {
@@ -83,6 +89,8 @@ export interface RiskCheckInput {
   liveSessionId: string | null;
   clientIp: string | null;
   clientDevice: string | null;
+  /** orders.address_key of the order: null for till sales. */
+  addressKey: string | null;
   usedCoupon: boolean;
 }
 
@@ -105,12 +113,14 @@ export interface RiskDeps {
   clock: Clock;
   lifecycle: Lifecycle;
   cardPayments: CardPayments | null;
+  /** Opens held orders' addresses to show them masked. */
+  sealer: Sealer;
   log?: Logger;
   /** The host of a live session (from the live module), or null when unknown. */
   liveSessionHost?: (liveSessionId: string) => Promise<string | null>;
 }
 
-export function createRisk({ database, audit, clock, lifecycle, cardPayments, log, liveSessionHost }: RiskDeps) {
+export function createRisk({ database, audit, clock, lifecycle, cardPayments, sealer, log, liveSessionHost }: RiskDeps) {
   const { db } = database;
 
   async function ordersWhere(tx: Tx, condition: SQL | undefined): Promise<number> {
@@ -118,8 +128,8 @@ export function createRisk({ database, audit, clock, lifecycle, cardPayments, lo
     return row?.n ?? 0;
   }
 
-  /** New accounts (this order is their first) that used a coupon from the same IP or browser in 24 hours. */
-  async function newCouponAccounts(tx: Tx, column: typeof orders.clientIp | typeof orders.clientDevice, value: string, since: Date): Promise<number> {
+  /** New accounts (this order is their first) that used a coupon from the same IP, browser or shipping address in 24 hours. */
+  async function newCouponAccounts(tx: Tx, column: typeof orders.clientIp | typeof orders.clientDevice | typeof orders.addressKey, value: string, since: Date): Promise<number> {
     const [row] = await tx
       .select({ n: countDistinct(orders.userId) })
       .from(orders)
@@ -151,13 +161,18 @@ export function createRisk({ database, audit, clock, lifecycle, cardPayments, lo
       const byDevice = await ordersWhere(tx, and(eq(orders.clientDevice, input.clientDevice), gte(orders.createdAt, hourAgo)));
       if (byDevice > limits.device_orders_per_hour) reasons.push({ rule: "device_velocity", detail: `${byDevice} orders from one browser in the last hour (limit ${limits.device_orders_per_hour})` });
     }
+    if (input.addressKey) {
+      const byAddress = await ordersWhere(tx, and(eq(orders.addressKey, input.addressKey), gte(orders.createdAt, dayAgo)));
+      if (byAddress > limits.address_orders_per_day) reasons.push({ rule: "address_velocity", detail: `${byAddress} orders to one shipping address in 24 hours (limit ${limits.address_orders_per_day})` });
+    }
     if (limits.host_own_room === 1 && input.channel === "live" && hostOfSession !== null && hostOfSession === input.userId) {
       reasons.push({ rule: "host_own_room", detail: `the buyer hosts live session ${input.liveSessionId}` });
     }
     if (input.usedCoupon) {
       const firstOrder = (await ordersWhere(tx, and(eq(orders.userId, input.userId), ne(orders.id, input.orderId), lt(orders.createdAt, now)))) === 0;
       if (firstOrder) {
-        for (const [column, value, what] of [[orders.clientIp, input.clientIp, "IP"], [orders.clientDevice, input.clientDevice, "browser"]] as const) {
+        const sources = [[orders.clientIp, input.clientIp, "IP"], [orders.clientDevice, input.clientDevice, "browser"], [orders.addressKey, input.addressKey, "shipping address"]] as const;
+        for (const [column, value, what] of sources) {
           if (!value) continue;
           const accounts = await newCouponAccounts(tx, column, value, dayAgo);
           if (accounts >= limits.coupon_new_accounts_per_day) {
@@ -221,15 +236,18 @@ export function createRisk({ database, audit, clock, lifecycle, cardPayments, lo
         .where(eq(orderHolds.status, "held"))
         .orderBy(desc(orderHolds.createdAt))
         .limit(limit);
-      return rows.map(({ hold, order }) => ({
-        orderId: order.id,
-        number: order.number,
-        status: order.status,
-        total: money(order.totalFen, order.currency),
-        placedAt: order.createdAt,
-        heldAt: hold.createdAt,
-        reasons: JSON.parse(hold.reasons) as RiskReason[],
-      }));
+      return Promise.all(
+        rows.map(async ({ hold, order }) => ({
+          orderId: order.id,
+          number: order.number,
+          status: order.status,
+          total: money(order.totalFen, order.currency),
+          placedAt: order.createdAt,
+          heldAt: hold.createdAt,
+          reasons: JSON.parse(hold.reasons) as RiskReason[],
+          maskedAddress: await maskedAddressOf(order.addressSealed, sealer),
+        })),
+      );
     },
 
     /** The hold on an order, if any (for the merchant's order page). */

@@ -14,9 +14,9 @@ import type { Orders } from "./orders.ts";
 import { shopRoutes } from "./shop-routes.tsx";
 import { webhookRoutes } from "./webhook-routes.ts";
 
-export function orderRoutes({ catalog, orders, displayNames }: { catalog: Catalog; orders: Orders } & Omit<CatalogAdminDeps, "catalog">) {
+export function orderRoutes({ catalog, orders, displayNames, copyFlags }: { catalog: Catalog; orders: Orders } & Omit<CatalogAdminDeps, "catalog">) {
   const app = new Hono<AppEnv>();
-  app.route("/", catalogAdminRoutes({ catalog, displayNames }));
+  app.route("/", catalogAdminRoutes({ catalog, displayNames, copyFlags }));
   app.route("/", shopRoutes({ orders }));
   app.route("/", merchantOrderRoutes({ orders }));
   app.route("/", merchantCouponRoutes({ orders, catalog }));

@@ -1,7 +1,9 @@
 // Shopper pages of the orders module: cart, checkout, my orders, paying, cancelling, after-sales.
 import { Hono, type Context } from "hono";
+import { object, optional, pipe, regex, string, transform, trim } from "valibot";
 import type { AppEnv } from "../../src/platform/context.ts";
 import { allow } from "../../src/platform/access.ts";
+import { DomainError } from "../../src/platform/errors.ts";
 import { randomToken } from "../../src/platform/crypto.ts";
 import { parseForm, type FieldErrors } from "../../src/platform/forms.ts";
 import { redirectAfterPost, renderPage } from "../../views/render.tsx";
@@ -18,6 +20,15 @@ import { browserId, clientIp } from "./risk-client.ts";
 import { addToCartForm, afterSaleForm, cartQuantityForm, checkoutForm } from "./validation.ts";
 
 type C = Context<AppEnv>;
+
+/** Checkout with the membership points the shopper chose to spend (an empty field is none). */
+const checkoutWithPointsForm = object({
+  ...checkoutForm.entries,
+  points: pipe(optional(string(), ""), trim(), regex(/^\d{0,9}$/, "points.error.invalid"), transform(Number)),
+});
+
+/** The points wallet's refusals (over the balance, over the cap) belong next to the points field. */
+const isPointsRefusal = (error: unknown): error is DomainError => error instanceof DomainError && error.status === 422 && error.code.includes("points");
 
 /** The lines a checkout sells: one "buy now" SKU, or the cart's available lines of its first store. */
 async function checkoutLines(orders: Orders, userId: string, buyNow: { sku?: string; quantity?: number }): Promise<CartLine[]> {
@@ -93,6 +104,7 @@ export function shopRoutes({ orders }: { orders: Orders }) {
       // Shown again as it was only if it is a quantity at all; the error says what went wrong.
       quantity: /^\d{1,3}$/.test(text("quantity") ?? "") && Number(text("quantity")) >= 1 ? Number(text("quantity")) : 1,
       liveSession: text("liveSession"),
+      points: text("points"),
     };
   }
 
@@ -114,9 +126,9 @@ export function shopRoutes({ orders }: { orders: Orders }) {
     const v = viewContext(c);
     const body = await c.req.parseBody();
     const values = submitted(body);
-    const form = parseForm(checkoutForm, body);
+    const form = parseForm(checkoutWithPointsForm, body);
     if (!form.ok) return checkoutPage(c, values, 422, form.errors, form.errors.quantity ? v.t(form.errors.quantity, { max: LIMITS.maxQuantity }) : undefined);
-    const { recipient, phone, region, street, couponCode, paymentMethod, idempotencyKey, sku, quantity, liveSession } = form.value;
+    const { recipient, phone, region, street, couponCode, paymentMethod, idempotencyKey, sku, quantity, liveSession, points } = form.value;
     const lines = await checkoutLines(orders, userId(c), { sku, quantity });
     if (lines.length === 0) return checkoutPage(c, values, 422, undefined, v.t("cart.empty"));
     try {
@@ -132,10 +144,12 @@ export function shopRoutes({ orders }: { orders: Orders }) {
         fromCart: !sku,
         clientIp: clientIp(c, orders.trustProxy),
         clientDevice: browserId(c),
+        points,
       });
       return redirectAfterPost(c, `/orders/${order.id}`);
     } catch (error) {
       if (error instanceof CouponRefused) return checkoutPage(c, values, 422, { couponCode: error.messageKey });
+      if (isPointsRefusal(error)) return checkoutPage(c, values, 422, { points: error.messageKey });
       if (error instanceof OutOfStock || error instanceof FlashSaleSoldOut || error instanceof ProductUnavailable || error instanceof PaymentUnavailable) return checkoutPage(c, values, 409, undefined, v.t(error.messageKey));
       throw error;
     }

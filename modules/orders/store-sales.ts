@@ -22,6 +22,7 @@ import type { Sealer } from "../../src/platform/sealing.ts";
 import { normalizeSkuCode } from "./catalog-rules.ts";
 import type { Address } from "./order-records.ts";
 import { returnStock, takeStock } from "./stock.ts";
+import { orderEventOf, type OrderEvents } from "./order-events.ts";
 
 export interface StoreSaleLine {
   skuId: string;
@@ -41,6 +42,8 @@ export interface StoreSaleInput {
   totalFen: number;
   currency: string;
   payment: string | null;
+  /** The shopper's membership code, when the till scanned one: their points follow the sale. */
+  memberCode?: string | null;
   /** Who records it: the device itself, or the staff member who matched an unknown code. */
   actor?: Actor;
 }
@@ -77,7 +80,7 @@ const walkInAddress: Address = { recipient: "", phone: "", region: "", street: "
 export const walkInUserId = (storeId: string) => `store:${storeId}`;
 export const storeSaleKey = (deviceId: string, sequence: number) => `pos:${deviceId}:${sequence}`;
 
-export function createStoreSales({ database, audit, clock, sealer }: { database: Database; audit: AuditTrail; clock: Clock; sealer: Sealer }) {
+export function createStoreSales({ database, audit, clock, sealer, events }: { database: Database; audit: AuditTrail; clock: Clock; sealer: Sealer; events: Required<OrderEvents> }) {
   const { db } = database;
 
   async function record(tx: Tx, input: StoreSaleInput, addressSealed: string): Promise<StoreSaleResult> {
@@ -142,6 +145,8 @@ export function createStoreSales({ database, audit, clock, sealer }: { database:
       totalFen,
       couponClaimId: null,
       addressSealed,
+      // A shop counter is not a shipping address: till sales stay out of the per-address risk rules.
+      addressKey: null,
       idempotencyKey,
       createdAt: now,
       expiresAt: now,
@@ -180,8 +185,13 @@ export function createStoreSales({ database, audit, clock, sealer }: { database:
         totalFen,
         lines: [...merged].map(([skuId, line]) => ({ skuId, quantity: line.quantity, unitPriceFen: line.unitPriceFen })),
         ...(shortfalls.length ? { shortfalls } : {}),
+        ...(input.memberCode ? { memberCode: true } : {}),
       },
     });
+    const [stored] = await tx.select().from(orders).where(eq(orders.id, id));
+    const event = await orderEventOf(tx, stored!, now, input.memberCode ?? null);
+    if (input.kind === "sale") await events.paid(tx, event);
+    else await events.refunded(tx, event);
     return { orderId: id, created: true, shortfalls };
   }
 

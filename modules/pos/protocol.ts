@@ -15,6 +15,8 @@ export interface StoreTransaction {
   totalFen: number;
   currency: string;
   payment: string | null;
+  /** The shopper's membership code the till scanned or typed, if any: the sale earns their points. */
+  memberCode?: string | null;
 }
 
 export interface IngestBatch {

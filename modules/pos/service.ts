@@ -3,7 +3,7 @@
 // transactions once per (device, sequence), and the mismatch queue staff work through.
 // Store sales themselves are recorded by the orders service (orders.storeSales), in the same
 // transaction as the POS rows, so a transaction is stored exactly when its sale is.
-import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, lt, notLike, sql } from "drizzle-orm";
 import type { Database, Tx } from "../../db/database.ts";
 import { posDevices, posMismatches, posNonces, posPairingCodes, posTransactions } from "../../db/schema/pos.ts";
 import type { Actor, AuditTrail } from "../compliance/index.ts";
@@ -11,7 +11,8 @@ import type { ChannelFigures, Store, StoreSales } from "../orders/index.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import { constantTimeEqual, randomToken, sha256Hex } from "../../src/platform/crypto.ts";
 import { newId } from "../../src/platform/ids.ts";
-import type { Sealer } from "../../src/platform/sealing.ts";
+import { resealRows, resealValues } from "../../src/platform/resealing.ts";
+import { sealedPrefix, type Sealer } from "../../src/platform/sealing.ts";
 import { MAX_CLOCK_SKEW_MS, sameReceipt, sign, signingString, type IngestAnswer, type IngestBatch, type PairAnswer, type PairRequest, type StoreTransaction } from "./protocol.ts";
 import { DeviceNotFound, DeviceRefused, MismatchNotFound, NonceReused, PairingRefused, PosNoStore, StaleRequest, UnknownStoreSku } from "./errors.ts";
 
@@ -96,7 +97,7 @@ export function createPos({ database, audit, clock, sealer, storeSales, managedS
       return;
     }
     const lines = t.lines.map((line) => ({ skuId: known.get(line.code.trim())!.id, quantity: line.quantity, unitPriceFen: line.unitPriceFen }));
-    const sale = await storeSales.recordStoreSale(tx, { storeId: device.storeId, deviceId: device.id, sequence: t.sequence, kind: t.kind, receiptNo: t.receiptNo, at: row.at, lines, totalFen: t.totalFen, currency: t.currency, payment: t.payment });
+    const sale = await storeSales.recordStoreSale(tx, { storeId: device.storeId, deviceId: device.id, sequence: t.sequence, kind: t.kind, receiptNo: t.receiptNo, at: row.at, lines, totalFen: t.totalFen, currency: t.currency, payment: t.payment, memberCode: t.memberCode || null });
     await tx.insert(posTransactions).values({ ...row, status: "recorded", orderId: sale.orderId });
     await queueShortfalls(tx, device, t.sequence, sale.shortfalls, now);
   }
@@ -291,10 +292,28 @@ export function createPos({ database, audit, clock, sealer, storeSales, managedS
           if (!skuOf) throw new UnknownStoreSku(); // a SKU deleted since: the transaction keeps waiting
           return { skuId: skuOf, quantity: line.quantity, unitPriceFen: line.unitPriceFen };
         });
-        const sale = await storeSales.recordStoreSale(tx, { storeId: store.id, deviceId: t.deviceId, sequence: t.sequence, kind: t.kind, receiptNo: t.receiptNo, at: t.at, lines, totalFen: t.totalFen, currency: t.currency, payment: payload.payment, actor });
+        const sale = await storeSales.recordStoreSale(tx, { storeId: store.id, deviceId: t.deviceId, sequence: t.sequence, kind: t.kind, receiptNo: t.receiptNo, at: t.at, lines, totalFen: t.totalFen, currency: t.currency, payment: payload.payment, memberCode: payload.memberCode || null, actor });
         await tx.update(posTransactions).set({ status: "resolved", orderId: sale.orderId }).where(and(eq(posTransactions.deviceId, t.deviceId), eq(posTransactions.sequence, t.sequence)));
         await queueShortfalls(tx, { id: t.deviceId, storeId: store.id }, t.sequence, sale.shortfalls, now);
         return { recordedOrderId: sale.orderId };
+      });
+    },
+
+    /** After a data key rotation: re-seals device secrets not under the current key (revoked devices' too); returns how many devices changed. */
+    resealSecrets(): Promise<number> {
+      return resealRows(database, {
+        stale: (after, limit) =>
+          db
+            .select({ key: posDevices.id, secret: posDevices.secretSealed })
+            .from(posDevices)
+            .where(and(gt(posDevices.id, after), notLike(posDevices.secretSealed, `${sealedPrefix(sealer.currentKeyId)}%`)))
+            .orderBy(posDevices.id)
+            .limit(limit),
+        reseal: ({ secret }) => resealValues(sealer, { secret }),
+        async write(tx, row, update) {
+          const changed = await tx.update(posDevices).set({ secretSealed: update.secret }).where(and(eq(posDevices.id, row.key), eq(posDevices.secretSealed, row.secret!)));
+          return changed.rowsAffected === 1;
+        },
       });
     },
 

@@ -20,6 +20,8 @@ export const storeTransactionSchema = v.object({
   totalFen: int(0, 100_000_000_000),
   currency: v.pipe(v.string(), v.check(isSupportedCurrency)),
   payment: v.nullable(v.pipe(v.string(), v.maxLength(40))),
+  // Kept as the till sent it: the membership side reads it; an unknown code earns nothing but the sale still counts.
+  memberCode: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(40)))),
 });
 
 export const ingestBatchSchema = v.object({

@@ -24,5 +24,7 @@ export interface AppEnv {
     t: Translate;
     /** IANA zone that times are shown in; the database keeps UTC. */
     timeZone: string;
+    /** The signed-in person's count of unread notices, asked only when a full page is drawn. */
+    unreadNotices?: () => Promise<number>;
   };
 }

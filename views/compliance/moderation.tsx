@@ -20,12 +20,13 @@ function utcTime(date: Date): string {
   return date.toISOString().replace("T", " ").slice(0, 16);
 }
 
-function FlagRow({ v, flag, highlight }: { v: ViewContext; flag: ModerationFlag; highlight: (text: string) => HighlightSegment[] }) {
+function FlagRow({ v, flag, highlight, authorName }: { v: ViewContext; flag: ModerationFlag; highlight: (text: string) => HighlightSegment[]; authorName: string | null }) {
   return (
     <tr id={`flag-${flag.id}`}>
       <td>
         <div>
           {v.t(`moderation.kind_${flag.kind}` as MessageKey)} · <code>{flag.subjectId}</code> · {flag.field}
+          {authorName !== null && <> · <span class="moderation-author">{v.t("moderation.author", { name: authorName })}</span></>}
         </div>
         <Highlighted segments={highlight(flag.text)} />
       </td>
@@ -59,10 +60,12 @@ export interface ModerationPageProps {
   flags: ModerationFlag[];
   terms: OfficerTerm[];
   highlight: (text: string) => HighlightSegment[];
+  /** Display names of the flags' authors. */
+  authors: Map<string, string>;
   notice?: { kind: "error" | "success" | "info"; key: MessageKey } | undefined;
 }
 
-export function ModerationPage({ v, status, flags, terms, highlight, notice }: ModerationPageProps) {
+export function ModerationPage({ v, status, flags, terms, highlight, authors, notice }: ModerationPageProps) {
   return (
     <div id="moderation">
       {notice && <Notice kind={notice.kind}>{v.t(notice.key)}</Notice>}
@@ -90,7 +93,7 @@ export function ModerationPage({ v, status, flags, terms, highlight, notice }: M
               </thead>
               <tbody>
                 {flags.map((flag) => (
-                  <FlagRow v={v} flag={flag} highlight={highlight} />
+                  <FlagRow v={v} flag={flag} highlight={highlight} authorName={flag.authorId ? (authors.get(flag.authorId) ?? flag.authorId) : null} />
                 ))}
               </tbody>
             </table>

@@ -2,7 +2,9 @@ import type { LiveSession, SessionBoard } from "../../modules/live/index.ts";
 import type { ProductSummary } from "../../modules/orders/index.ts";
 import { Section } from "../components.tsx";
 import { ProductCard } from "../orders/product-card.tsx";
+import { ShowCardFollowActions } from "../social/follows.tsx";
 import type { ViewContext } from "../view-context.ts";
+import { showTitle } from "./show-title.ts";
 
 function SessionCard({ v, session }: { v: ViewContext; session: LiveSession }) {
   const when =
@@ -16,12 +18,13 @@ function SessionCard({ v, session }: { v: ViewContext; session: LiveSession }) {
       {session.coverUrl && <img class="session-card__cover" src={session.coverUrl} alt="" loading="lazy" />}
       {session.status === "live" && <span class="badge badge--live">{v.t("live.badge_live")}</span>}
       <h3>
-        <a href={`/live/${session.id}`}>{session.title}</a>
+        <a href={`/live/${session.id}`}>{showTitle(v, session)}</a>
       </h3>
       <p>{v.t("live.hosted_by", { host: session.host.name, store: v.pick(session.store.nameZh, session.store.nameEn) })}</p>
       <p class="muted">
         {when} · {v.t("live.products_count", { count: session.productIds.length })}
       </p>
+      <ShowCardFollowActions v={v} session={session} />
       {v.user?.id === session.host.id && session.status !== "ended" && (
         <p>
           <a class="button button--fit" href={`/studio/${session.id}`}>

@@ -6,6 +6,7 @@ import { CsrfField, Notice } from "../components.tsx";
 import type { ViewContext } from "../view-context.ts";
 import { ShowcaseCardView } from "./showcase.tsx";
 import { ChatLines, RoomScripts } from "./watch.tsx";
+import { showTitle } from "./show-title.ts";
 
 export interface StudioFigures {
   viewersNow: number;
@@ -40,7 +41,7 @@ export function StudioPage(props: { v: ViewContext; session: LiveSession; lineUp
   return (
     <article id="room" class="room studio" data-role="host" data-session={session.id} data-join={`${base}/join`} data-locale={v.locale}>
       <h1 class="room__title">
-        {v.t("live.studio")}: {session.title}
+        {v.t("live.studio")}: {showTitle(v, session)}
       </h1>
       {!available && <Notice kind="info">{v.t("live.unavailable")}</Notice>}
       <StudioNotice />

@@ -2,13 +2,14 @@
 import type { LiveSession } from "../../modules/live/index.ts";
 import type { Product } from "../../modules/orders/index.ts";
 import type { ViewContext } from "../view-context.ts";
+import { showTitle } from "./show-title.ts";
 
 export function SummaryPage(props: { v: ViewContext; session: LiveSession; products: Product[]; figures: { peakViewers: number; likes: number; orders: number; gmvFen: number; buyers: number; currency: string; soldProductIds: string[] } }) {
   const { v, session, products, figures } = props;
   const conversion = figures.peakViewers > 0 ? `${((figures.buyers / figures.peakViewers) * 100).toFixed(1)}%` : "—";
   return (
     <article class="card">
-      <h1>{session.title}</h1>
+      <h1>{showTitle(v, session)}</h1>
       <p class="muted">
         {v.t("live.hosted_by", { host: session.host.name, store: v.pick(session.store.nameZh, session.store.nameEn) })}
         {session.endedAt && <> · {v.t("live.ended", { time: v.formatTime(session.endedAt) })}</>}

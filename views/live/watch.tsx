@@ -2,7 +2,11 @@
 import type { ChatLine, LiveSession, ShowcaseCard } from "../../modules/live/index.ts";
 import { CsrfField, Notice } from "../components.tsx";
 import type { ViewContext } from "../view-context.ts";
+import { ShowFollowBar } from "../social/follows.tsx";
+import { ShareSlot } from "../social/referral-share.tsx";
+import { RoomGroupOffersSlot } from "../social/group-buy-pages.tsx";
 import { ShowcaseCardView } from "./showcase.tsx";
+import { showTitle } from "./show-title.ts";
 
 export function ChatForm({ v, sessionId, error, body = "" }: { v: ViewContext; sessionId: string; error?: string; body?: string }) {
   return (
@@ -78,21 +82,24 @@ export function WatchPage(props: { v: ViewContext; session: LiveSession; card: S
   const live = session.status === "live";
   return (
     <article id="room" class="room" data-role="viewer" data-session={session.id} data-join={`/live/${session.id}/join`} data-locale={v.locale}>
-      <h1 class="room__title">{session.title}</h1>
+      <h1 class="room__title">{showTitle(v, session)}</h1>
       <p class="muted">
         {v.t("live.hosted_by", { host: session.host.name, store: v.pick(session.store.nameZh, session.store.nameEn) })} ·{" "}
         <span id="viewers">{v.t("live.viewers", { count: stats.viewersNow })}</span> · <span id="likes">{v.t("live.likes", { count: stats.likes })}</span>
       </p>
+      <ShowFollowBar v={v} session={session} />
+      {session.status !== "ended" && <div class="share-bar"><ShareSlot v={v} target={{ type: "live_session", id: session.id }} /></div>}
       {!available && <Notice kind="info">{v.t("live.unavailable")}</Notice>}
       {!live && <Notice kind="info">{session.status === "ended" ? v.t("live.ended_title") : v.t("live.starts", { time: v.formatTime(session.scheduledAt) })}</Notice>}
       <div class="stage">
-        <div id="video" class="video" role="img" aria-label={session.title} data-testid="video">
+        <div id="video" class="video" role="img" aria-label={showTitle(v, session)} data-testid="video">
           {!live && session.coverUrl && <img src={session.coverUrl} alt="" class="stage__cover" />}
         </div>
         <p id="stage-status" class="muted small" aria-live="polite" />
       </div>
       <p id="ticker" class="ticker" aria-live="polite" data-template={v.t("live.someone_bought", { name: "{name}", product: "{product}" })} />
       <ShowcaseCardView v={v} card={card} sessionId={session.id} />
+      {session.status !== "ended" && <RoomGroupOffersSlot v={v} sessionId={session.id} />}
       <div id="coupons" data-claim-template={v.user ? "signed-in" : ""}>
         {v.user && coupons.map((coupon) => <CouponOffer v={v} sessionId={session.id} coupon={coupon} />)}
       </div>

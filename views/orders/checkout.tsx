@@ -13,6 +13,8 @@ export interface CheckoutValues extends Partial<Address> {
   sku?: string;
   quantity?: number;
   liveSession?: string;
+  /** Membership points to spend, as typed. */
+  points?: string;
 }
 
 /** The price, and the coupon's verdict; swapped in place when the shopper applies a code. */
@@ -32,6 +34,13 @@ export function QuotePanel({ v, quote }: { v: ViewContext; quote: Quote }) {
       </button>
     </div>
   );
+}
+
+/** "Use points": shown when the shopper may spend some on this order (or typed some the order refused). */
+function PointsField({ v, max, value, error }: { v: ViewContext; max: number; value?: string; error?: FieldErrors[string] }) {
+  if (max === 0 && !value && !error) return null;
+  const hint = max > 0 ? v.t("points.checkout.hint", { points: max }) : v.t("points.checkout.none");
+  return <Field v={v} name="points" type="number" label="points.checkout.label" value={value ?? ""} error={error} hint={hint} autocomplete="off" />;
 }
 
 export function CheckoutPage(props: { v: ViewContext; lines: CartLine[]; quote: Quote; values: CheckoutValues; errors?: FieldErrors; problem?: string; cardEnabled: boolean }) {
@@ -71,6 +80,7 @@ export function CheckoutPage(props: { v: ViewContext; lines: CartLine[]; quote: 
           {v.t("checkout.apply")}
         </button>
       </div>
+      <PointsField v={v} max={quote.redeemablePoints} value={values.points} error={errors.points} />
       <fieldset>
         <legend>{v.t("checkout.payment")}</legend>
         {cardEnabled && (

@@ -1,9 +1,10 @@
-import type { OrderWithAddress, Order } from "../../modules/orders/index.ts";
+import type { Order, OrderWithMaskedAddress } from "../../modules/orders/index.ts";
 import type { StoreOrderFilter } from "../../modules/orders/index.ts";
 import { orderStatuses } from "../../db/schema/orders-checkout.ts";
 import type { FieldErrors } from "../../src/platform/forms.ts";
 import { CsrfField, Field, Notice } from "../components.tsx";
 import type { ViewContext } from "../view-context.ts";
+import { ShippingAddress, type AddressRevealState } from "./address-reveal.tsx";
 import { OrderLines, PriceBreakdown, StatusBadge } from "./order-bits.tsx";
 import { RiskHoldNotice } from "./risk.tsx";
 
@@ -72,7 +73,7 @@ function StaffButton({ v, action, label, primary = false }: { v: ViewContext; ac
   );
 }
 
-export function StoreOrderPage(props: { v: ViewContext; order: OrderWithAddress; held?: boolean; problem?: string; shipErrors?: FieldErrors; shipValues?: { carrier?: string; trackingNumber?: string } }) {
+export function StoreOrderPage(props: { v: ViewContext; order: OrderWithMaskedAddress; held?: boolean; problem?: string; shipErrors?: FieldErrors; shipValues?: { carrier?: string; trackingNumber?: string }; addressReveal?: AddressRevealState }) {
   const { v, order, problem, shipErrors = {}, shipValues = {} } = props;
   const base = `/merchant/orders/${order.id}`;
   return (
@@ -86,11 +87,7 @@ export function StoreOrderPage(props: { v: ViewContext; order: OrderWithAddress;
       <OrderLines v={v} order={order} />
       <PriceBreakdown v={v} price={order} />
       <h2>{v.t("merchant.orders.ship_to")}</h2>
-      <p>
-        {order.address.recipient} · {order.address.phone}
-        <br />
-        {order.address.region} {order.address.street}
-      </p>
+      <StoreOrderAddress v={v} order={order} state={props.addressReveal} />
       {order.carrier && order.trackingNumber && <p>{v.t("orders.tracking", { carrier: order.carrier, number: order.trackingNumber })}</p>}
       {order.status === "pending_payment" && order.paymentMethod === "offline" && <StaffButton v={v} action={`${base}/confirm-payment`} label={v.t("merchant.orders.confirm_payment")} primary />}
       {order.status === "paid" && (
@@ -132,4 +129,8 @@ export function StoreOrderPage(props: { v: ViewContext; order: OrderWithAddress;
       ))}
     </article>
   );
+}
+
+export function StoreOrderAddress({ v, order, state = {} }: { v: ViewContext; order: Pick<OrderWithMaskedAddress, "id" | "maskedAddress">; state?: AddressRevealState }) {
+  return <ShippingAddress v={v} orderId={order.id} revealAction={`/merchant/orders/${order.id}/reveal-address`} address={state.revealed ?? order.maskedAddress} revealed={!!state.revealed} errors={state.errors} values={state.values} />;
 }

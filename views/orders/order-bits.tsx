@@ -1,21 +1,31 @@
 // Pieces shared by the shopper's and the merchant's order pages.
 import type { Order } from "../../modules/orders/index.ts";
 import type { Quote } from "../../modules/orders/index.ts";
+import type { Money } from "../../src/platform/money.ts";
 import type { ViewContext } from "../view-context.ts";
 
 export function StatusBadge({ v, order }: { v: ViewContext; order: Order }) {
   return <span class={`badge badge--status badge--${order.status}`}>{v.t(`orders.status.${order.status}`)}</span>;
 }
 
-export function PriceBreakdown({ v, price }: { v: ViewContext; price: Pick<Quote, "subtotal" | "discount" | "shipping" | "total"> }) {
+/** An order's `discount` includes what points paid: shown as two lines, the coupon's and the points'. */
+export function PriceBreakdown({ v, price }: { v: ViewContext; price: Pick<Quote, "subtotal" | "discount" | "shipping" | "total"> & { pointsDiscount?: Money } }) {
+  const points = price.pointsDiscount?.amount ?? 0;
+  const discount = { ...price.discount, amount: price.discount.amount - points };
   return (
     <dl class="facts price-breakdown">
       <dt>{v.t("checkout.subtotal")}</dt>
       <dd>{v.formatMoney(price.subtotal)}</dd>
-      {price.discount.amount > 0 && (
+      {discount.amount > 0 && (
         <>
           <dt>{v.t("checkout.discount")}</dt>
-          <dd>-{v.formatMoney(price.discount)}</dd>
+          <dd>-{v.formatMoney(discount)}</dd>
+        </>
+      )}
+      {points > 0 && (
+        <>
+          <dt>{v.t("points.order.discount")}</dt>
+          <dd data-testid="points-discount">-{v.formatMoney(price.pointsDiscount!)}</dd>
         </>
       )}
       <dt>{v.t("checkout.shipping")}</dt>

@@ -2,6 +2,7 @@ import type { Product, Sku } from "../../modules/orders/index.ts";
 import type { ViewContext } from "../view-context.ts";
 import { CsrfField } from "../components.tsx";
 import { orderLimits } from "../../modules/orders/index.ts";
+import { ShareSlot } from "../social/referral-share.tsx";
 
 /** Add the chosen SKU to the cart, or buy it now; signing in comes first, and back to this page. */
 function BuyForm({ v, sku }: { v: ViewContext; sku: Sku }) {
@@ -50,11 +51,12 @@ export function ProductPage({ v, product, chosen }: { v: ViewContext; product: P
   return (
     <article class="product">
       <h1>{v.pick(product.titleZh, product.titleEn)}</h1>
-      <p class="muted">{v.t("product.sold_by", { store: v.pick(product.store.nameZh, product.store.nameEn) })}</p>
+      <p class="muted">{v.t("product.sold_by", { store: v.pick(product.store.nameZh, product.store.nameEn) })} · <a href={`/stores/${product.store.id}/community`}>{v.t("community.link")}</a></p>
       {product.images[0] && (
         <img class="product__image" src={product.images[0].url} alt={v.pick(product.titleZh, product.titleEn)} />
       )}
       <SkuPanel v={v} sku={chosen} />
+      <div class="share-bar"><ShareSlot v={v} target={{ type: "product", id: product.id }} /></div>
       <form method="get" action={`/products/${product.id}`} hx-get={`/products/${product.id}`} hx-target="#sku-panel" hx-swap="outerHTML" hx-trigger="change" class="sku-choice">
         <fieldset>
           <legend>{v.t("product.choose_sku")}</legend>

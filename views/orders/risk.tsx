@@ -4,9 +4,18 @@ import { riskRuleNames, riskRules } from "../../modules/orders/risk.ts";
 import type { FieldErrors } from "../../src/platform/forms.ts";
 import type { MessageKey } from "../../src/platform/i18n.ts";
 import { CsrfField, Notice } from "../components.tsx";
+import { ShippingAddress, type AddressRevealState } from "./address-reveal.tsx";
 import type { ViewContext } from "../view-context.ts";
 
-export function HeldOrders({ v, held, notice, problem }: { v: ViewContext; held: HeldOrder[]; notice?: string; problem?: string }) {
+/** The address block of a held order, masked unless `state` says it was revealed. */
+export function HeldOrderAddress({ v, order, state = {} }: { v: ViewContext; order: Pick<HeldOrder, "orderId" | "maskedAddress">; state?: AddressRevealState }) {
+  return <ShippingAddress v={v} orderId={order.orderId} revealAction={`/compliance/risk/holds/${order.orderId}/reveal-address`} address={state.revealed ?? order.maskedAddress} revealed={!!state.revealed} errors={state.errors} values={state.values} />;
+}
+
+/** A reveal on the page of a plain (non-HTMX) form post: which order, and its address block's state. */
+export type HeldAddressReveal = AddressRevealState & { orderId: string };
+
+export function HeldOrders({ v, held, notice, problem, addressReveal }: { v: ViewContext; held: HeldOrder[]; notice?: string; problem?: string; addressReveal?: HeldAddressReveal }) {
   return (
     <section id="risk-held" class="card">
       <h2>{v.t("risk.held.title")}</h2>
@@ -21,6 +30,7 @@ export function HeldOrders({ v, held, notice, problem }: { v: ViewContext; held:
               <th>{v.t("risk.held.order")}</th>
               <th>{v.t("risk.held.total")}</th>
               <th>{v.t("risk.held.placed")}</th>
+              <th>{v.t("risk.held.address")}</th>
               <th>{v.t("risk.held.reasons")}</th>
               <th></th>
             </tr>
@@ -35,6 +45,9 @@ export function HeldOrders({ v, held, notice, problem }: { v: ViewContext; held:
                 </td>
                 <td>{v.formatMoney(order.total)}</td>
                 <td>{v.formatTime(order.placedAt)}</td>
+                <td>
+                  <HeldOrderAddress v={v} order={order} state={addressReveal?.orderId === order.orderId ? addressReveal : undefined} />
+                </td>
                 <td>
                   <ul>
                     {order.reasons.map((reason) => (
@@ -85,12 +98,12 @@ export function ThresholdsForm({ v, values, errors = {}, saved }: { v: ViewConte
   );
 }
 
-export function RiskPage(props: { v: ViewContext; held: HeldOrder[]; thresholds: RiskThresholds | Partial<Record<RiskRuleName, string | number>>; errors?: FieldErrors; saved?: boolean; notice?: string; problem?: string }) {
+export function RiskPage(props: { v: ViewContext; held: HeldOrder[]; thresholds: RiskThresholds | Partial<Record<RiskRuleName, string | number>>; errors?: FieldErrors; saved?: boolean; notice?: string; problem?: string; addressReveal?: HeldAddressReveal }) {
   const { v } = props;
   return (
     <>
       <h1>{v.t("risk.title")}</h1>
-      <HeldOrders v={v} held={props.held} notice={props.notice} problem={props.problem} />
+      <HeldOrders v={v} held={props.held} notice={props.notice} problem={props.problem} addressReveal={props.addressReveal} />
       <ThresholdsForm v={v} values={props.thresholds} errors={props.errors} saved={props.saved} />
     </>
   );

@@ -7,6 +7,12 @@ import { complianceEn } from "./compliance.en.ts";
 import { posEn } from "./pos.en.ts";
 import { privacyEn } from "./privacy.en.ts";
 import { moderationEn } from "./moderation.en.ts";
+import { notificationsEn } from "./notifications.en.ts";
+import { communityEn } from "./community.en.ts";
+import { pointsEn } from "./points.en.ts";
+import { followsEn } from "./follows.en.ts";
+import { referralsEn } from "./referrals.en.ts";
+import { groupBuysEn } from "./group-buys.en.ts";
 export const en = {
   "app.name": "Broadcart",
   "app.tagline": "Live shopping from your own store",
@@ -222,4 +228,10 @@ export const en = {
   ...posEn,
   ...privacyEn,
   ...moderationEn,
+  ...notificationsEn,
+  ...communityEn,
+  ...pointsEn,
+  ...followsEn,
+  ...referralsEn,
+  ...groupBuysEn,
 } as const;

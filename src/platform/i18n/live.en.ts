@@ -69,4 +69,9 @@ export const liveEn = {
   "live.status.ended": "Ended",
   "live.schedule.cover": "Cover picture (JPEG, PNG or WebP, up to 5 MB, optional)",
   "live.schedule.cover_invalid": "The cover must be a JPEG, PNG or WebP picture of at most 5 MB.",
+  "live.title_neutral": "Live show",
+  "live.retitle.label": "Title",
+  "live.retitle.submit": "Rename",
+  "live.retitle.saved": "The show has its new title.",
+  "live.retitle.removed_notice": "A compliance officer removed this show's title; viewers see a neutral one. Give the show a new title.",
 } as const;

@@ -71,4 +71,9 @@ export const liveZhCN: { readonly [K in keyof typeof liveEn]: string } = {
   "live.status.ended": "已结束",
   "live.schedule.cover": "封面图（JPEG、PNG 或 WebP，不超过 5 MB，可不传）",
   "live.schedule.cover_invalid": "封面必须是不超过 5 MB 的 JPEG、PNG 或 WebP 图片。",
+  "live.title_neutral": "直播",
+  "live.retitle.label": "标题",
+  "live.retitle.submit": "改名",
+  "live.retitle.saved": "直播已改用新标题。",
+  "live.retitle.removed_notice": "合规专员已删除此直播的标题，观众看到的是中性标题。请为直播起一个新标题。",
 };

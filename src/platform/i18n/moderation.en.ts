@@ -41,4 +41,5 @@ export const moderationEn = {
   "moderation.flag_decided": "This flag was already decided.",
   "moderation.copy_flagged": "Advertising rules do not allow the marked words; the product was sent to review.",
   "nav.moderation": "Moderation",
+  "moderation.author": "by {name}",
 } as const;

@@ -43,4 +43,5 @@ export const moderationZhCN: { readonly [K in keyof typeof moderationEn]: string
   "moderation.flag_decided": "此标记已处理。",
   "moderation.copy_flagged": "广告法不允许标出的用语；该商品已提交审核。",
   "nav.moderation": "内容审核",
+  "moderation.author": "作者：{name}",
 };

@@ -8,6 +8,12 @@ import { complianceZhCN } from "./compliance.zh-CN.ts";
 import { posZhCN } from "./pos.zh-CN.ts";
 import { privacyZhCN } from "./privacy.zh-CN.ts";
 import { moderationZhCN } from "./moderation.zh-CN.ts";
+import { notificationsZhCN } from "./notifications.zh-CN.ts";
+import { communityZhCN } from "./community.zh-CN.ts";
+import { pointsZhCN } from "./points.zh-CN.ts";
+import { followsZhCN } from "./follows.zh-CN.ts";
+import { referralsZhCN } from "./referrals.zh-CN.ts";
+import { groupBuysZhCN } from "./group-buys.zh-CN.ts";
 
 export const zhCN: Messages = {
   "app.name": "Broadcart 播购",
@@ -224,4 +230,10 @@ export const zhCN: Messages = {
   ...posZhCN,
   ...privacyZhCN,
   ...moderationZhCN,
+  ...notificationsZhCN,
+  ...communityZhCN,
+  ...pointsZhCN,
+  ...followsZhCN,
+  ...referralsZhCN,
+  ...groupBuysZhCN,
 };

@@ -2,7 +2,8 @@
 // Every part is its own form and HTMX target; without JavaScript each posts and comes back here.
 import { CsrfField, Notice } from "../../components.tsx";
 import type { ViewContext } from "../../view-context.ts";
-import type { EditorData, EditorState } from "./editor-state.ts";
+import type { MessageKey } from "../../../src/platform/i18n.ts";
+import type { EditorData, EditorState, FlaggedCopy } from "./editor-state.ts";
 import type { FormState } from "./fields.tsx";
 import { ImageSection } from "./image-section.tsx";
 import { StatusBadge } from "./product-list.tsx";
@@ -36,6 +37,31 @@ export function StatusPanel({ v, data, state = {} }: { v: ViewContext; data: Edi
   );
 }
 
+const copyFieldLabels: Record<string, MessageKey> = {
+  titleZh: "merchant.product.title_zh",
+  titleEn: "merchant.product.title_en",
+  descriptionZh: "merchant.product.description_zh",
+  descriptionEn: "merchant.product.description_en",
+};
+
+/** The copy compliance flagged, each field's text with the words advertising rules ban in <mark>. */
+export function FlaggedCopyNotice({ v, flagged }: { v: ViewContext; flagged: readonly FlaggedCopy[] }) {
+  if (flagged.length === 0) return null;
+  return (
+    <div class="notice notice--error" role="alert" id="flagged-copy">
+      <p>{v.t("moderation.copy_flagged")}</p>
+      <dl>
+        {flagged.map((copy) => (
+          <>
+            <dt>{copyFieldLabels[copy.field] ? v.t(copyFieldLabels[copy.field]!) : copy.field}</dt>
+            <dd class="moderation-text">{copy.segments.map((segment) => (segment.term ? <mark title={segment.term}>{segment.text}</mark> : segment.text))}</dd>
+          </>
+        ))}
+      </dl>
+    </div>
+  );
+}
+
 export function DetailsForm({ v, data, state = {} }: { v: ViewContext; data: EditorData; state?: FormState }) {
   const { product } = data;
   const values = state.values ?? product;
@@ -47,6 +73,7 @@ export function DetailsForm({ v, data, state = {} }: { v: ViewContext; data: Edi
       {Object.keys(errors).length > 0 && <Notice kind="error">{v.t("validation.form")}</Notice>}
       {state.notice && <Notice kind={state.notice.kind}>{state.notice.text}</Notice>}
       <CsrfField v={v} />
+      <FlaggedCopyNotice v={v} flagged={data.flaggedCopy} />
       <DetailsFields v={v} idPrefix="details" values={values} errors={errors} />
       <button type="submit" class="button">{v.t("merchant.product.save")}</button>
     </form>

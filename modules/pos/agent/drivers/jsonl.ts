@@ -6,7 +6,8 @@
 // A line: {"receiptNo":"R1001","at":"2025-01-01T10:00:00Z","lines":[{"code":"SKU-1","quantity":2,"unitPriceFen":1500}],
 //          "totalFen":3000,"currency":"CNY","payment":"cash","kind":"sale"}
 // `kind` defaults to "sale", `at` to the time the agent read the line, `currency` to the driver's
-// (CNY), `payment` to null. Any "sequence" in the line is ignored: the outbox assigns it.
+// (CNY), `payment` to null. An optional "memberCode" (the shopper's membership code the till scanned) is
+// passed on, so the sale earns their points. Any "sequence" in the line is ignored: the outbox assigns it.
 import { watch, type FSWatcher } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { ReadlineParser } from "@serialport/parser-readline";

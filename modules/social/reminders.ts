@@ -1,0 +1,119 @@
+// Show notices: the reminder before a show to those who asked ("show.reminder"), and the notice that
+// the room started to the host's and store's followers and the reminder-setters ("show.started").
+// Each goes out once per show, however many instances run: the show_notices row (primary key
+// session + kind) is claimed in the same transaction as the notices, so a second claim sends nothing.
+import { and, eq, isNull, notExists, or, sql } from "drizzle-orm";
+import type { Database, Tx } from "../../db/database.ts";
+import { follows, showNotices, showReminders } from "../../db/schema/social.ts";
+import type { LiveSession } from "../live/index.ts";
+import type { NoticeParams } from "../../src/accounts/notifications.ts";
+import type { Clock } from "../../src/platform/clock.ts";
+import { NotFound } from "../../src/platform/errors.ts";
+
+export const REMIND_BEFORE_MINUTES = 15;
+
+export interface ShowNoticesDeps {
+  database: Database;
+  clock: Clock;
+  live: { getSession(id: string): Promise<LiveSession> };
+  notifications: { notify(tx: Tx | undefined, userId: string, kind: string, params: NoticeParams, link?: string | null): Promise<string> };
+  remindBeforeMinutes?: number;
+}
+
+const watchLink = (sessionId: string) => `/live/${sessionId}`;
+
+/** What a notice says of the show; a title an officer removed is sent blank and shown neutral. */
+function showParams(session: LiveSession) {
+  return { title: session.title, host: session.host.name, storeZh: session.store.nameZh, storeEn: session.store.nameEn, startsAt: session.scheduledAt.toISOString() };
+}
+
+export function createShowNotices({ database, clock, live, notifications, remindBeforeMinutes = REMIND_BEFORE_MINUTES }: ShowNoticesDeps) {
+  const { db } = database;
+
+  /** Claims the show's notice of this kind; false when another run (or instance) already sent it. */
+  async function claim(tx: Tx, sessionId: string, kind: "reminder" | "started"): Promise<boolean> {
+    const claimed = await tx.insert(showNotices).values({ sessionId, kind, sentAt: clock.now(), recipients: 0 }).onConflictDoNothing();
+    return claimed.rowsAffected === 1;
+  }
+
+  async function send(tx: Tx, sessionId: string, kind: "reminder" | "started", recipients: readonly string[], params: NoticeParams) {
+    for (const userId of recipients) await notifications.notify(tx, userId, kind === "reminder" ? "show.reminder" : "show.started", params, watchLink(sessionId));
+    await tx.update(showNotices).set({ recipients: recipients.length }).where(and(eq(showNotices.sessionId, sessionId), eq(showNotices.kind, kind)));
+  }
+
+  /** Shows with reminders and no notice yet (neither the reminder nor "started"). */
+  async function showsAwaitingReminder(): Promise<string[]> {
+    const noticed = db.select({ one: sql`1` }).from(showNotices).where(eq(showNotices.sessionId, showReminders.sessionId));
+    const rows = await db.selectDistinct({ sessionId: showReminders.sessionId }).from(showReminders).where(notExists(noticed));
+    return rows.map((row) => row.sessionId);
+  }
+
+  async function sessionOrNull(sessionId: string): Promise<LiveSession | null> {
+    try {
+      return await live.getSession(sessionId);
+    } catch (error) {
+      if (error instanceof NotFound) return null;
+      throw error;
+    }
+  }
+
+  async function remind(session: LiveSession): Promise<number> {
+    return database.write(async (tx) => {
+      if (!(await claim(tx, session.id, "reminder"))) return 0;
+      const setters = (await tx.select({ userId: showReminders.userId }).from(showReminders).where(eq(showReminders.sessionId, session.id))).map((row) => row.userId);
+      await send(tx, session.id, "reminder", setters, showParams(session));
+      await tx.update(showReminders).set({ remindedAt: clock.now() }).where(eq(showReminders.sessionId, session.id));
+      return setters.length;
+    });
+  }
+
+  return {
+    /**
+     * The reminder job: each show starting within the next REMIND_BEFORE minutes that has reminders
+     * gets its reminder sent once. Returns how many notices went out.
+     */
+    async remindersDue(): Promise<number> {
+      const now = clock.now().getTime();
+      const until = now + remindBeforeMinutes * 60_000;
+      let sent = 0;
+      for (const sessionId of await showsAwaitingReminder()) {
+        const session = await sessionOrNull(sessionId);
+        if (!session) {
+          // The show is gone (purged): nothing to remind of, and no reason to look again every minute.
+          await database.write((tx) => tx.delete(showReminders).where(eq(showReminders.sessionId, sessionId)));
+          continue;
+        }
+        const startsAt = session.scheduledAt.getTime();
+        if (session.status === "scheduled" && startsAt > now && startsAt <= until) sent += await remind(session);
+      }
+      return sent;
+    },
+
+    /**
+     * LiveKit says the show's room started: its host's followers, its store's followers and those who
+     * asked for a reminder each get one "show.started" notice, once per show. Returns how many.
+     */
+    async announceRoomStarted(sessionId: string): Promise<number> {
+      const session = await live.getSession(sessionId);
+      return database.write(async (tx) => {
+        if (!(await claim(tx, sessionId, "started"))) return 0;
+        const followers = await tx
+          .select({ userId: follows.userId })
+          .from(follows)
+          .where(
+            or(
+              and(eq(follows.targetType, "host"), eq(follows.targetId, session.host.id)),
+              and(eq(follows.targetType, "store"), eq(follows.targetId, session.store.id)),
+            ),
+          );
+        const setters = await tx.select({ userId: showReminders.userId }).from(showReminders).where(eq(showReminders.sessionId, sessionId));
+        const recipients = [...new Set([...followers, ...setters].map((row) => row.userId))].filter((userId) => userId !== session.host.id);
+        await send(tx, sessionId, "started", recipients, showParams(session));
+        await tx.update(showReminders).set({ remindedAt: clock.now() }).where(and(eq(showReminders.sessionId, sessionId), isNull(showReminders.remindedAt)));
+        return recipients.length;
+      });
+    },
+  };
+}
+
+export type ShowNotices = ReturnType<typeof createShowNotices>;
