@@ -253,3 +253,30 @@ export const pointsLedger = sqliteTable(
     uniqueIndex("points_ledger_order_reason_idx").on(t.orderId, t.reason),
   ],
 );
+
+/** A store's coupon that members of a tier (and above) receive when they reach it: a tier benefit. */
+export const tierCoupons = sqliteTable(
+  "tier_coupons",
+  {
+    storeId: text("store_id").notNull(),
+    tier: text("tier", { enum: ["silver", "gold", "diamond"] }).notNull(),
+    /** The orders module's coupon a member is given a claim of. */
+    couponId: text("coupon_id").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.tier, t.couponId] })],
+);
+
+/** Each member gets each tier coupon once. */
+export const tierCouponGrants = sqliteTable(
+  "tier_coupon_grants",
+  {
+    userId: text("user_id").notNull(),
+    couponId: text("coupon_id").notNull(),
+    tier: text("tier").notNull(),
+    claimId: text("claim_id"),
+    grantedAt: timestamp("granted_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.couponId] })],
+);
