@@ -18,10 +18,8 @@ import { complianceRoutes, moderationRoutes, privacyRoutes, segmentsOf, verifica
 import { liveRoutes, roomRoutes, scheduleRoutes } from "../modules/live/index.ts";
 import { orderRoutes, riskRoutes } from "../modules/orders/index.ts";
 import { posRoutes } from "../modules/pos/index.ts";
-import { communityRoutes, followsRoutes } from "../modules/social/index.ts";
-import { membershipRoutes } from "../modules/social/index.ts";
-import { groupBuyRoutes } from "../modules/social/index.ts";
-import { referralRoutes } from "../modules/social/index.ts";
+import { communityRoutes, figuresRoutes, followsRoutes, groupBuyRoutes, membershipRoutes, referralRoutes } from "../modules/social/index.ts";
+import { tierCouponRoutes } from "../modules/social/index.ts";
 import { browserId } from "../modules/orders/index.ts";
 import type { Services } from "./services.ts";
 
@@ -88,9 +86,11 @@ export function createApp({ services, settings, logger, serveStatic }: AppDeps) 
   app.route("/", inboxRoutes({ notifications: services.notifications }));
   app.route("/", communityRoutes({ community: services.community, catalog: services.catalog }));
   app.route("/", followsRoutes({ follows: services.follows, calendar: services.showCalendar, displayNames: (ids) => services.accounts.displayNames(ids), catalog: services.catalog, live: services.live }));
-  app.route("/", membershipRoutes({ membership: services.membership }));
+  app.route("/", membershipRoutes({ membership: services.membership, tierCoupons: services.tierCoupons }));
+  app.route("/", tierCouponRoutes({ tierCoupons: services.tierCoupons, catalog: services.catalog, coupons: services.orders.coupons, now: () => services.tierCoupons.now() }));
   app.route("/", groupBuyRoutes({ groupBuys: services.groupBuys, orders: services.orders, catalog: services.catalog, live: services.live }));
   app.route("/", referralRoutes({ referrals: services.referrals, catalog: services.catalog, live: services.live, managedStore: (userId) => services.orders.managedStore(userId), browserId }));
+  app.route("/", figuresRoutes({ figures: services.socialFigures, catalog: services.catalog }));
 
   return app;
 }

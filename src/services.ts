@@ -9,7 +9,8 @@ import { createLive, createRoomFeed, createRooms, createSessionRetention, create
 import { createCommunity, createFollows, createShowCalendarFeed, createShowNotices } from "../modules/social/index.ts";
 import { createMemberCodes, createMembership, createPointsLedger } from "../modules/social/index.ts";
 import { createGroupBuys } from "../modules/social/index.ts";
-import { createReferrals } from "../modules/social/index.ts";
+import { createReferrals, createSocialFigures } from "../modules/social/index.ts";
+import { createTierCoupons } from "../modules/social/index.ts";
 import { createAccounts } from "./accounts/service.ts";
 import { createNotifications } from "./accounts/notifications.ts";
 import type { Clock } from "./platform/clock.ts";
@@ -71,7 +72,9 @@ export function createServices({ database, clock, passwords, sealer, cardPayment
   const follows = createFollows({ database, clock, accounts, catalog, live });
   // Points and tiers: earned and reversed through the order events, spent through the checkout's points wallet.
   const pointsLedger = createPointsLedger({ database });
-  const membership = createMembership({ database, audit, clock, log, ledger: pointsLedger, memberCodes: createMemberCodes({ database, audit, clock }) });
+  // Tier coupons: a claim of each coupon a store registered for the member's tier, handed out after a paid order's earning.
+  const tierCoupons = createTierCoupons({ database, audit, clock, coupons: orders.coupons, catalog, notifications, log });
+  const membership = createMembership({ database, audit, clock, log, ledger: pointsLedger, memberCodes: createMemberCodes({ database, audit, clock }), tierBenefits: tierCoupons });
   orders.listen(membership.orderEvents);
   orders.extendCheckout({ points: membership.wallet });
   const groupBuys = createGroupBuys({ database, audit, clock, catalog, live, orders, notifications, displayNames: (ids) => accounts.displayNames(ids), log });
@@ -169,7 +172,8 @@ export function createServices({ database, clock, passwords, sealer, cardPayment
       { name: "pos_device_secrets", reseal: () => pos.resealSecrets() },
     ],
   });
-  return { erasure, moderation, notifications, audit, hostVerification, accounts, catalog, live, orders, pos, posDisplay, rooms, showcase, liveRoom, roomGateway, retention, personalData, keyRotation, community, follows, showNotices, showCalendar, membership, groupBuys, referrals };
+  const socialFigures = createSocialFigures({ follows, referrals, groupBuys, points: pointsLedger, now: () => clock.now() });
+  return { socialFigures, erasure, moderation, notifications, audit, hostVerification, accounts, catalog, live, orders, pos, posDisplay, rooms, showcase, liveRoom, roomGateway, retention, personalData, keyRotation, community, follows, showNotices, showCalendar, membership, groupBuys, referrals, tierCoupons };
 }
 
 /** Where a warned author fixes what was flagged: the product editor, or their list of shows. */

@@ -200,6 +200,17 @@ describe("route/role matrix", () => {
     for (const [route, policy] of Object.entries(pinned)) expect({ route, policy: declared.get(route) }).toEqual({ route, policy });
   });
 
+  it("pins tier coupons: merchants register and remove them, members see theirs on the member page", () => {
+    const declared = new Map(declaredRoutes(app).map((route) => [`${route.method} ${route.path}`, route.policy]));
+    const pinned: Record<string, AccessPolicy> = {
+      "GET /merchant/tier-coupons": { kind: "roles", roles: ["merchant"] },
+      "POST /merchant/tier-coupons": { kind: "roles", roles: ["merchant"] },
+      "POST /merchant/tier-coupons/remove": { kind: "roles", roles: ["merchant"] },
+      "GET /member": { kind: "signedIn" },
+    };
+    for (const [route, policy] of Object.entries(pinned)) expect({ route, policy: declared.get(route) }).toEqual({ route, policy });
+  });
+
   it("shows a 403 page a person can read, and a fragment to HTMX", async () => {
     const shopper = clientsByRole.get("shopper")!;
     const page = await shopper.request("/compliance/audit");

@@ -223,6 +223,18 @@ describe("group buys", () => {
     expect(await memberStatus(orderIdFrom(back))).toBe("paying");
   });
 
+  it("leads a member from their order page to their group's share link, and nobody else", async () => {
+    const { offerId } = await groupOffer({ size: 2 });
+    const leader = await join(offerId, null);
+    const page = await (await leader.client.get(`/orders/${leader.orderId}`)).text();
+    expect(page).toContain(`href="/groups/for-order/${leader.orderId}"`);
+    const found = await leader.client.request(`/groups/for-order/${leader.orderId}`);
+    expect(found.status).toBe(303);
+    expect(found.headers.get("location")).toBe(`/groups/${leader.groupId}`);
+    const stranger = await newShopper(app, "stranger");
+    expect((await stranger.client.request(`/groups/for-order/${leader.orderId}`)).status).toBe(404);
+  });
+
   it("shows the offer, a group's share link and the show's offers to anyone", async () => {
     const board = await app.services.live.board(50);
     const storeId = await demoStoreId(app);

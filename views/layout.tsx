@@ -34,11 +34,14 @@ export function Layout({ v, title, children }: { v: ViewContext; title: string; 
               {v.user && <li><a href="/orders">{v.t("nav.orders")}</a></li>}
               {v.user && <li><a href="/member">{v.t("points.nav")}</a></li>}
               {v.user && <li><a href="/account/referrals">{v.t("nav.referrals")}</a></li>}
+              {v.user && <li><a href="/following">{v.t("follows.following_title")}</a></li>}
+              {v.can("host", "merchant") && <li><a href="/figures/social">{v.t("figures.nav")}</a></li>}
               {v.can("host") && <li><a href="/studio">{v.t("live.my_shows")}</a></li>}
               {v.can("merchant") && <li><a href="/merchant/products">{v.t("merchant.products.nav")}</a></li>}
               {v.can("merchant") && <li><a href="/merchant/orders">{v.t("nav.store_orders")}</a></li>}
               {v.can("merchant") && <li><a href="/merchant/coupons">{v.t("nav.store_coupons")}</a></li>}
               {v.can("merchant") && <li><a href="/merchant/referrals">{v.t("nav.store_referrals")}</a></li>}
+              {v.can("merchant") && <li><a href="/merchant/tier-coupons">{v.t("points.tier_coupons.nav")}</a></li>}
               {v.can("merchant") && <li><a href="/merchant/group-buys">{v.t("nav.store_group_buys")}</a></li>}
               {v.can("merchant") && <li><a href="/merchant/pos">{v.t("nav.store_pos")}</a></li>}
               {v.can("officer", "admin") && <li><a href="/compliance/audit">{v.t("nav.audit")}</a></li>}

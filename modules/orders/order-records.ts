@@ -44,6 +44,8 @@ export interface Order {
   discount: Money;
   /** The part of `discount` paid with membership points. */
   pointsDiscount: Money;
+  /** A group-buy order whose group has not filled yet: it ships once it does. */
+  awaitingGroup: boolean;
   shipping: Money;
   total: Money;
   carrier: string | null;
@@ -89,6 +91,7 @@ export async function loadOrders(q: Queryable, rows: OrderRow[]): Promise<Order[
       subtotal: m(row.subtotalFen),
       discount: m(row.discountFen),
       pointsDiscount: m(row.pointsFen),
+      awaitingGroup: row.fulfilmentHold === "group_buy",
       shipping: m(row.shippingFen),
       total: m(row.totalFen),
       carrier: row.carrier,

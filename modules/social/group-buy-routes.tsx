@@ -6,7 +6,7 @@ import * as v from "valibot";
 import type { AppEnv } from "../../src/platform/context.ts";
 import { allow } from "../../src/platform/access.ts";
 import { randomToken } from "../../src/platform/crypto.ts";
-import { DomainError } from "../../src/platform/errors.ts";
+import { DomainError, NotFound } from "../../src/platform/errors.ts";
 import { parseForm, type FieldErrors } from "../../src/platform/forms.ts";
 import { redirectAfterPost, renderPage } from "../../views/render.tsx";
 import { viewContext } from "../../views/view-context.ts";
@@ -58,6 +58,12 @@ export function groupBuyRoutes(deps: GroupBuyRouteDeps) {
     const groups = await groupBuys.openGroups(offer.id);
     const page = <OfferPage v={vc} offer={offer} regularFen={regularFen} groups={groups} open={isOpen(offer, now)} now={now} live={idOrNull(c.req.query("live"), "liv")} />;
     return renderPage(c, vc.t("groups.offer_title", { title: vc.pick(offer.titleZh, offer.titleEn) }), page);
+  });
+
+  app.get("/groups/for-order/:orderId", allow.signedIn(), async (c) => {
+    const groupId = await groupBuys.groupOfOrder(c.var.user!.id, c.req.param("orderId"));
+    if (!groupId) throw new NotFound("group_not_found");
+    return c.redirect(`/groups/${groupId}`, 303);
   });
 
   app.get("/groups/:groupId", allow.public(), async (c) => {

@@ -85,6 +85,12 @@ export function createGroupBuys(deps: GroupBuyDeps) {
       return open.map((row) => ({ id: row.id, leaderName: name(row.leaderId), seatsLeft: offer.groupSize - row.seatsTaken, expiresAt: row.expiresAt }));
     },
 
+    /** The group a member's order holds a seat in (for the order page's link); null when it is not theirs. */
+    async groupOfOrder(userId: string, orderId: string): Promise<string | null> {
+      const [row] = await db.select({ groupId: groupMembers.groupId }).from(groupMembers).where(and(eq(groupMembers.orderId, orderId), eq(groupMembers.userId, userId)));
+      return row?.groupId ?? null;
+    },
+
     async group(groupId: string, viewerId: string | null): Promise<GroupView> {
       const [row] = await db.select().from(groupBuys).where(eq(groupBuys.id, groupId));
       if (!row) throw new NotFound("group_not_found");

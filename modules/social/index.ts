@@ -16,3 +16,7 @@ export { groupBuyRoutes } from "./group-buy-routes.tsx";
 export { createReferrals, type Referrals, type ReferralLink, type ReferralProgram, type ReferralTarget } from "./referrals.ts";
 export type { DailyReferrals } from "./referral-figures.ts";
 export { referralRoutes } from "./referral-routes.tsx";
+export { createSocialFigures, FIGURE_DAYS, type SocialFigures, type StoreFigures } from "./social-figures.ts";
+export { figuresRoutes } from "./figures-routes.tsx";
+export { createTierCoupons, COUPON_TIERS, type TierCoupons, type TierBenefit, type TierCouponRegistration } from "./tier-coupons.ts";
+export { tierCouponRoutes } from "./tier-coupon-routes.tsx";

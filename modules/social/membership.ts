@@ -11,7 +11,7 @@ import type { Clock } from "../../src/platform/clock.ts";
 import { DomainError } from "../../src/platform/errors.ts";
 import type { Logger } from "../../src/platform/logging.ts";
 import type { MemberCodes } from "./member-codes.ts";
-import { MEMBERSHIP_CURRENCY, maxRedeemablePoints, pointsEarned, pointsValueFen, tierFor, tierProgress, type TierProgress } from "./membership-rules.ts";
+import { MEMBERSHIP_CURRENCY, maxRedeemablePoints, pointsEarned, pointsValueFen, tierFor, tierProgress, type Tier, type TierProgress } from "./membership-rules.ts";
 import { NotEnoughPoints, type PointsEntry, type PointsLedger } from "./points-ledger.ts";
 
 /** More points than the order may take (at most REDEEM_MAX_PERCENT of what its goods cost). */
@@ -36,9 +36,11 @@ export interface MembershipDeps {
   ledger: PointsLedger;
   memberCodes: MemberCodes;
   log?: Logger;
+  /** Tier benefits handed out after an earning, in the order's transaction (tier-coupons.ts). */
+  tierBenefits?: { afterEarning(tx: Tx, userId: string, before: Tier, after: Tier, at: Date): Promise<void> };
 }
 
-export function createMembership({ database, audit, clock, ledger, memberCodes, log }: MembershipDeps) {
+export function createMembership({ database, audit, clock, ledger, memberCodes, log, tierBenefits }: MembershipDeps) {
   /** Who the order's points belong to: the buyer online; at the till, the owner of the receipt's member code (else nobody). */
   async function memberOf(tx: Tx, event: OrderEvent): Promise<string | null> {
     if (event.channel !== "store") return event.userId;
@@ -74,7 +76,9 @@ export function createMembership({ database, audit, clock, ledger, memberCodes, 
       const { tier, points } = await earningAtTier(tx, userId, event.totalFen, event.currency, event.at);
       // Posted even when it earns 0 points: the spend still counts towards the tier.
       const posted = await ledger.post(tx, { userId, delta: points, reason: "order_paid", orderId: event.orderId, storeId: event.storeId, spendFen: event.totalFen, note: event.channel === "store" ? "store" : null, at: event.at });
-      if (posted) await record(tx, userId, "points.earned", { orderId: event.orderId, points, tier: tier.id, spendFen: event.totalFen, channel: event.channel });
+      if (!posted) return;
+      await record(tx, userId, "points.earned", { orderId: event.orderId, points, tier: tier.id, spendFen: event.totalFen, channel: event.channel });
+      await tierBenefits?.afterEarning(tx, userId, tier, tierFor(await ledger.spendSince(tx, userId, event.at)), event.at);
     },
 
     async refunded(tx, event) {

@@ -22,6 +22,9 @@ const lookup = (v: ViewContext, keys: Record<string, MessageKey>, value: NoticeP
   return key ? v.t(key) : text(value);
 };
 
+const tierNames: Record<string, MessageKey> = { silver: "points.tier.silver", gold: "points.tier.gold", diamond: "points.tier.diamond" };
+const names = (value: NoticeParams[string] | undefined, separator: string) => (Array.isArray(value) ? value.join(separator) : text(value));
+
 /** A show's title (neutral when an officer had removed it), host and store, from a show notice. */
 const showOf = (v: ViewContext, params: NoticeParams) => ({
   title: text(params.title) || v.t("live.title_neutral"),
@@ -48,6 +51,12 @@ const renderers: Record<string, NoticeRenderer> = {
     const store = v.pick(text(params.storeZh), text(params.storeEn));
     if (params.points) return [v.t("notice.referral.reversed_points", { store, points: text(params.points) })];
     return [v.t(params.couponTakenBack === false ? "notice.referral.reversed_coupon_used" : "notice.referral.reversed_coupon", { store })];
+  },
+  "tier.reached": (v, params) => {
+    const coupons = v.pick(names(params.couponsZh, "、"), names(params.couponsEn, ", "));
+    const lines = params.crossed === true ? [v.t("notice.tier.reached", { tier: lookup(v, tierNames, params.tier) })] : [];
+    if (coupons) lines.push(v.t("notice.tier.coupons", { coupons }));
+    return lines.length > 0 ? lines : [v.t("notice.unknown")];
   },
   "group.filled": (v, params) => [v.t("notice.group.filled", { title: v.pick(text(params.titleZh), text(params.titleEn)), size: text(params.size) })],
   "group.failed": (v, params) => [v.t(params.refunded === true ? "notice.group.failed_refunded" : "notice.group.failed", { title: v.pick(text(params.titleZh), text(params.titleEn)) })],

@@ -18,6 +18,36 @@ export interface CheckoutValues extends Partial<Address> {
 }
 
 /** The price, and the coupon's verdict; swapped in place when the shopper applies a code. */
+/** The shipping address fields of an order form (checkout, a group-buy seat). */
+export function ShippingAddressFields({ v, values, errors }: { v: ViewContext; values: Partial<Record<"recipient" | "phone" | "region" | "street", string>>; errors: FieldErrors }) {
+  return (
+    <fieldset>
+      <legend>{v.t("checkout.address")}</legend>
+      <Field v={v} name="recipient" label="checkout.recipient" value={values.recipient} error={errors.recipient} autocomplete="name" required maxlength={40} />
+      <Field v={v} name="phone" type="tel" label="checkout.phone" value={values.phone} error={errors.phone} autocomplete="tel" required />
+      <Field v={v} name="region" label="checkout.region" value={values.region} error={errors.region} autocomplete="address-level1" required maxlength={80} />
+      <Field v={v} name="street" label="checkout.street" value={values.street} error={errors.street} autocomplete="street-address" required maxlength={200} />
+    </fieldset>
+  );
+}
+
+/** How the order is paid: by card where a provider is set up, else in store or on delivery. */
+export function PaymentMethodFields({ v, method, cardEnabled }: { v: ViewContext; method: string; cardEnabled: boolean }) {
+  return (
+    <fieldset>
+      <legend>{v.t("checkout.payment")}</legend>
+      {cardEnabled && (
+        <label class="choice">
+          <input type="radio" name="paymentMethod" value="card" checked={method === "card"} /> {v.t("checkout.pay_card")}
+        </label>
+      )}
+      <label class="choice">
+        <input type="radio" name="paymentMethod" value="offline" checked={method === "offline"} /> {v.t("checkout.pay_offline")}
+      </label>
+    </fieldset>
+  );
+}
+
 export function QuotePanel({ v, quote }: { v: ViewContext; quote: Quote }) {
   const refusal = quote.couponRefusal;
   return (
@@ -67,13 +97,7 @@ export function CheckoutPage(props: { v: ViewContext; lines: CartLine[]; quote: 
           </li>
         ))}
       </ul>
-      <fieldset>
-        <legend>{v.t("checkout.address")}</legend>
-        <Field v={v} name="recipient" label="checkout.recipient" value={values.recipient} error={errors.recipient} autocomplete="name" required maxlength={40} />
-        <Field v={v} name="phone" type="tel" label="checkout.phone" value={values.phone} error={errors.phone} autocomplete="tel" required />
-        <Field v={v} name="region" label="checkout.region" value={values.region} error={errors.region} autocomplete="address-level1" required maxlength={80} />
-        <Field v={v} name="street" label="checkout.street" value={values.street} error={errors.street} autocomplete="street-address" required maxlength={200} />
-      </fieldset>
+      <ShippingAddressFields v={v} values={values} errors={errors} />
       <div class="field coupon-field">
         <Field v={v} name="couponCode" label="checkout.coupon" value={values.couponCode ?? ""} error={errors.couponCode} autocomplete="off" />
         <button type="submit" class="button" formaction="/checkout/quote" hx-post="/checkout/quote" hx-target="#quote" hx-swap="outerHTML">
@@ -81,17 +105,7 @@ export function CheckoutPage(props: { v: ViewContext; lines: CartLine[]; quote: 
         </button>
       </div>
       <PointsField v={v} max={quote.redeemablePoints} value={values.points} error={errors.points} />
-      <fieldset>
-        <legend>{v.t("checkout.payment")}</legend>
-        {cardEnabled && (
-          <label class="choice">
-            <input type="radio" name="paymentMethod" value="card" checked={method === "card"} /> {v.t("checkout.pay_card")}
-          </label>
-        )}
-        <label class="choice">
-          <input type="radio" name="paymentMethod" value="offline" checked={method === "offline"} /> {v.t("checkout.pay_offline")}
-        </label>
-      </fieldset>
+      <PaymentMethodFields v={v} method={method} cardEnabled={cardEnabled} />
       <QuotePanel v={v} quote={quote} />
     </form>
   );

@@ -101,6 +101,11 @@ export function OrderPage(props: { v: ViewContext; order: OrderWithAddress; card
         <StatusBadge v={v} order={order} /> <span class="muted">{v.t("orders.placed", { time: v.formatTime(order.createdAt) })}</span>
       </p>
       {order.status === "pending_payment" && <p>{v.t("orders.pay_by", { time: v.formatTime(order.expiresAt) })}</p>}
+      {order.awaitingGroup && (order.status === "pending_payment" || order.status === "paid") && (
+        <Notice kind="info">
+          {v.t("orders.awaiting_group")} <a href={`/groups/for-order/${order.id}`}>{v.t("orders.see_group")}</a>
+        </Notice>
+      )}
       {order.carrier && order.trackingNumber && <p>{v.t("orders.tracking", { carrier: order.carrier, number: order.trackingNumber })}</p>}
       <h2>{v.t("orders.items")}</h2>
       <OrderLines v={v} order={order} />

@@ -101,28 +101,37 @@ function Legend({ series }: { series: readonly ChartSeries[] }) {
   );
 }
 
-/** One line per series over the days of the range. */
-export function LineChart({ title, series }: { title: string; series: readonly ChartSeries[] }) {
-  const frame = frameOf(series, false);
+/** The figure around a chart: caption, the SVG with its title, the legend and the numbers. */
+function ChartFigure({ title, series, children }: { title: string; series: readonly ChartSeries[]; children: unknown }) {
   return (
     <figure class="chart">
       <figcaption>{title}</figcaption>
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={title} xmlns="http://www.w3.org/2000/svg">
         <title>{title}</title>
-        <Axes frame={frame} />
-        {series.map((s, i) => (
-          <polyline
-            class="chart__line"
-            fill="none"
-            stroke={TONES[i % TONES.length]}
-            stroke-width="2"
-            points={s.points.map((p, index) => `${frame.x(index).toFixed(1)},${frame.y(p.value).toFixed(1)}`).join(" ")}
-          />
-        ))}
+        {children}
       </svg>
       {series.length > 1 && <Legend series={series} />}
       <DataTable title={title} series={series} />
     </figure>
+  );
+}
+
+/** One line per series over the days of the range. */
+export function LineChart({ title, series }: { title: string; series: readonly ChartSeries[] }) {
+  const frame = frameOf(series, false);
+  return (
+    <ChartFigure title={title} series={series}>
+      <Axes frame={frame} />
+      {series.map((s, i) => (
+        <polyline
+          class="chart__line"
+          fill="none"
+          stroke={TONES[i % TONES.length]}
+          stroke-width="2"
+          points={s.points.map((p, index) => `${frame.x(index).toFixed(1)},${frame.y(p.value).toFixed(1)}`).join(" ")}
+        />
+      ))}
+    </ChartFigure>
   );
 }
 
@@ -131,24 +140,18 @@ export function BarChart({ title, series }: { title: string; series: readonly Ch
   const frame = frameOf(series, true);
   const barWidth = Math.max(1, frame.slot * 0.7);
   return (
-    <figure class="chart">
-      <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={title} xmlns="http://www.w3.org/2000/svg">
-        <title>{title}</title>
-        <Axes frame={frame} />
-        {frame.days.map((_, index) => {
-          let base = 0;
-          return series.map((s, i) => {
-            const value = s.points[index]?.value ?? 0;
-            const y0 = frame.y(base);
-            base += value;
-            const y1 = frame.y(base);
-            return value > 0 ? <rect class="chart__bar" x={(frame.x(index) - barWidth / 2).toFixed(1)} y={y1.toFixed(1)} width={barWidth.toFixed(1)} height={(y0 - y1).toFixed(1)} fill={TONES[i % TONES.length]} /> : null;
-          });
-        })}
-      </svg>
-      {series.length > 1 && <Legend series={series} />}
-      <DataTable title={title} series={series} />
-    </figure>
+    <ChartFigure title={title} series={series}>
+      <Axes frame={frame} />
+      {frame.days.map((_, index) => {
+        let base = 0;
+        return series.map((s, i) => {
+          const value = s.points[index]?.value ?? 0;
+          const y0 = frame.y(base);
+          base += value;
+          const y1 = frame.y(base);
+          return value > 0 ? <rect class="chart__bar" x={(frame.x(index) - barWidth / 2).toFixed(1)} y={y1.toFixed(1)} width={barWidth.toFixed(1)} height={(y0 - y1).toFixed(1)} fill={TONES[i % TONES.length]} /> : null;
+        });
+      })}
+    </ChartFigure>
   );
 }

@@ -63,7 +63,7 @@ export function HostSchedulePage({ v, host, followers, following, shows, reminde
   return (
     <article id="host-schedule">
       <h1>{v.t("follows.host_title", { name: host.name })}</h1>
-      <p class="muted">{v.t("follows.followers", { count: followers })}</p>
+      <p class="muted">{v.t(followers === 1 ? "follows.followers_one" : "follows.followers", { count: followers })}</p>
       {following === null ? (
         <a href={`/signin?next=${encodeURIComponent(path)}`}>{v.t("follows.sign_in_to_follow")}</a>
       ) : (

@@ -65,16 +65,20 @@ export function RemindSlot({ v, sessionId }: { v: ViewContext; sessionId: string
   );
 }
 
-/** Under a show's title on the watch page: follow its host and its store, its host's schedule, "remind me". */
+/**
+ * Under a show's title on the watch page: follow its host and its store, its host's schedule, "remind me".
+ * A <div>, not a <p>: the buttons are forms, and a <form> closes an open <p> (the parser would leave a
+ * stale copy of the first button outside the slot it loads into).
+ */
 export function ShowFollowBar({ v, session }: { v: ViewContext; session: Pick<LiveSession, "id" | "status" | "host" | "store"> }) {
   const schedule = <a href={`/hosts/${session.host.id}`}>{v.t("follows.host_title", { name: session.host.name })}</a>;
   if (!v.user) return <p class="follow-bar">{schedule} · <a href={signInLink(v)}>{v.t("follows.sign_in_to_follow")}</a></p>;
   return (
-    <p class="follow-bar">
+    <div class="follow-bar">
       {v.user.id !== session.host.id && <FollowSlot v={v} target={{ type: "host", id: session.host.id, name: session.host.name }} />}{" "}
       <FollowSlot v={v} target={{ type: "store", id: session.store.id, name: v.pick(session.store.nameZh, session.store.nameEn) }} />{" "}
       {session.status === "scheduled" && <RemindSlot v={v} sessionId={session.id} />} {schedule}
-    </p>
+    </div>
   );
 }
 
@@ -82,8 +86,8 @@ export function ShowFollowBar({ v, session }: { v: ViewContext; session: Pick<Li
 export function ShowCardFollowActions({ v, session }: { v: ViewContext; session: Pick<LiveSession, "id" | "status" | "host"> }) {
   if (session.status !== "scheduled") return null;
   return (
-    <p class="follow-bar">
+    <div class="follow-bar">
       {v.user?.id !== session.host.id && <RemindSlot v={v} sessionId={session.id} />} <a href={`/hosts/${session.host.id}`}>{v.t("follows.host_title", { name: session.host.name })}</a>
-    </p>
+    </div>
   );
 }

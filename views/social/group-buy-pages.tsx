@@ -4,9 +4,10 @@
 import type { Quote } from "../../modules/orders/index.ts";
 import type { GroupOffer, GroupView, OpenGroup } from "../../modules/social/index.ts";
 import type { FieldErrors } from "../../src/platform/forms.ts";
-import { CsrfField, Field, Notice } from "../components.tsx";
+import { CsrfField, Notice } from "../components.tsx";
 import type { ViewContext } from "../view-context.ts";
 import { PriceBreakdown } from "../orders/order-bits.tsx";
+import { PaymentMethodFields, ShippingAddressFields } from "../orders/checkout.tsx";
 
 const money = (v: ViewContext, amount: number, currency: string) => v.formatMoney({ amount, currency });
 
@@ -119,7 +120,7 @@ export function GroupPage({ v, group, now, shareUrl }: { v: ViewContext; group: 
       )}
       {group.status === "open" && (
         <p class="muted small">
-          {v.t("groups.share")} <code>{shareUrl}</code>
+          {v.t("groups.share")} <code class="share-link">{shareUrl}</code>
         </p>
       )}
       <p>
@@ -158,24 +159,8 @@ export function JoinPage(props: { v: ViewContext; offer: GroupOffer; quote: Quot
         {v.t("groups.group_price", { price: money(v, offer.groupPriceFen, offer.currency) })} · {v.t("groups.size", { size: offer.groupSize })}
       </p>
       <p class="muted">{v.t("groups.join_note")}</p>
-      <fieldset>
-        <legend>{v.t("checkout.address")}</legend>
-        <Field v={v} name="recipient" label="checkout.recipient" value={values.recipient} error={errors.recipient} autocomplete="name" required maxlength={40} />
-        <Field v={v} name="phone" type="tel" label="checkout.phone" value={values.phone} error={errors.phone} autocomplete="tel" required />
-        <Field v={v} name="region" label="checkout.region" value={values.region} error={errors.region} autocomplete="address-level1" required maxlength={80} />
-        <Field v={v} name="street" label="checkout.street" value={values.street} error={errors.street} autocomplete="street-address" required maxlength={200} />
-      </fieldset>
-      <fieldset>
-        <legend>{v.t("checkout.payment")}</legend>
-        {cardEnabled && (
-          <label class="choice">
-            <input type="radio" name="paymentMethod" value="card" checked={method === "card"} /> {v.t("checkout.pay_card")}
-          </label>
-        )}
-        <label class="choice">
-          <input type="radio" name="paymentMethod" value="offline" checked={method === "offline"} /> {v.t("checkout.pay_offline")}
-        </label>
-      </fieldset>
+      <ShippingAddressFields v={v} values={values} errors={errors} />
+      <PaymentMethodFields v={v} method={method} cardEnabled={cardEnabled} />
       {quote && <PriceBreakdown v={v} price={quote} />}
       {quote && (
         <button type="submit" class="button button--primary">

@@ -1,10 +1,12 @@
-// The member page: points balance, tier with the progress to the next one, the member code for the
+// The member page: points balance, tier with the progress to the next one, the tier's benefits, the member code for the
 // till, and the points history (newest first).
 import type { MembershipSummary } from "../../modules/social/membership.ts";
 import { MEMBERSHIP_CURRENCY, pointsValueFen } from "../../modules/social/membership-rules.ts";
 import type { PointsEntry } from "../../modules/social/points-ledger.ts";
+import type { TierBenefit } from "../../modules/social/tier-coupons.ts";
 import { Section } from "../components.tsx";
 import type { ViewContext } from "../view-context.ts";
+import { TierBenefits } from "./tier-coupons-member.tsx";
 
 const yuan = (v: ViewContext, fen: number) => v.formatMoney({ amount: fen, currency: MEMBERSHIP_CURRENCY });
 
@@ -47,7 +49,7 @@ function HistoryRow({ v, entry }: { v: ViewContext; entry: PointsEntry }) {
   );
 }
 
-export function MemberPage({ v, summary, history }: { v: ViewContext; summary: MembershipSummary; history: PointsEntry[] }) {
+export function MemberPage({ v, summary, history, benefits }: { v: ViewContext; summary: MembershipSummary; history: PointsEntry[]; benefits: TierBenefit[] }) {
   return (
     <article id="member">
       <h1>{v.t("points.page_title")}</h1>
@@ -59,6 +61,7 @@ export function MemberPage({ v, summary, history }: { v: ViewContext; summary: M
         {summary.balance > 0 && <p class="muted small">{v.t("points.worth", { amount: yuan(v, pointsValueFen(summary.balance)) })}</p>}
       </div>
       <TierCard v={v} summary={summary} />
+      <TierBenefits v={v} tier={summary.progress.tier} benefits={benefits} />
       <div class="card" id="member-code">
         <h2>{v.t("points.member_code")}</h2>
         <p class="big">

@@ -10,6 +10,7 @@ import { moderationEn } from "./moderation.en.ts";
 import { notificationsEn } from "./notifications.en.ts";
 import { communityEn } from "./community.en.ts";
 import { pointsEn } from "./points.en.ts";
+import { figuresEn } from "./figures.en.ts";
 import { followsEn } from "./follows.en.ts";
 import { referralsEn } from "./referrals.en.ts";
 import { groupBuysEn } from "./group-buys.en.ts";
@@ -231,6 +232,7 @@ export const en = {
   ...notificationsEn,
   ...communityEn,
   ...pointsEn,
+  ...figuresEn,
   ...followsEn,
   ...referralsEn,
   ...groupBuysEn,

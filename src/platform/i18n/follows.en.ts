@@ -5,6 +5,7 @@ export const followsEn = {
   "follows.follow_store": "Follow {name}",
   "follows.unfollow_store": "Unfollow {name}",
   "follows.followers": "{count} followers",
+  "follows.followers_one": "1 follower",
   "follows.sign_in_to_follow": "Sign in to follow",
   "follows.remind": "Remind me",
   "follows.remind_cancel": "Reminder set · cancel",

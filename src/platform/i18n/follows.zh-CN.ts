@@ -5,6 +5,7 @@ export const followsZhCN = {
   "follows.follow_store": "关注 {name}",
   "follows.unfollow_store": "取消关注 {name}",
   "follows.followers": "{count} 位粉丝",
+  "follows.followers_one": "1 位粉丝",
   "follows.sign_in_to_follow": "登录后关注",
   "follows.remind": "开播提醒我",
   "follows.remind_cancel": "已设提醒 · 取消",

@@ -22,4 +22,6 @@ export const notificationsEn = {
   "notice.field.descriptionEn": "English description",
   "notice.field.title": "title",
   "notice.field.body": "message",
+  "notice.tier.reached": "You reached {tier}.",
+  "notice.tier.coupons": "Tier coupons added to your coupons: {coupons}.",
 } as const;

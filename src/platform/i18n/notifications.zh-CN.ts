@@ -22,4 +22,6 @@ export const notificationsZhCN = {
   "notice.field.descriptionEn": "英文描述",
   "notice.field.title": "标题",
   "notice.field.body": "消息内容",
+  "notice.tier.reached": "恭喜您升级为{tier}。",
+  "notice.tier.coupons": "等级券已发放：{coupons}。",
 };

@@ -4,6 +4,8 @@ export const ordersEn = {
   "orders.error.product_unavailable": "This product is no longer on sale.",
   "orders.error.state": "This order has moved on in the meantime. Reload to see where it is now.",
   "orders.error.awaiting_group": "This group-buy order ships once its group is full.",
+  "orders.awaiting_group": "A group-buy order: it ships once the group is full.",
+  "orders.see_group": "See your group and share its link",
   "orders.error.group_buy_one_unit": "A group-buy seat is one unit of the offer's item.",
   "orders.error.points_invalid": "Enter a whole number of points.",
   "orders.error.card_unavailable": "Card payments are not set up in this shop. Choose pay in store or on delivery.",

@@ -6,6 +6,8 @@ export const ordersZhCN: { readonly [K in keyof typeof ordersEn]: string } = {
   "orders.error.product_unavailable": "该商品已下架。",
   "orders.error.state": "订单状态已变化，请刷新查看最新状态。",
   "orders.error.awaiting_group": "拼团订单需等成团后才能发货。",
+  "orders.awaiting_group": "拼团订单：成团后发货。",
+  "orders.see_group": "查看我的团并分享链接",
   "orders.error.group_buy_one_unit": "拼团每个名额只能购买一件活动商品。",
   "orders.error.points_invalid": "请输入整数积分。",
   "orders.error.card_unavailable": "本店未开通在线银行卡支付，请选择到店或货到付款。",

@@ -11,6 +11,7 @@ import { moderationZhCN } from "./moderation.zh-CN.ts";
 import { notificationsZhCN } from "./notifications.zh-CN.ts";
 import { communityZhCN } from "./community.zh-CN.ts";
 import { pointsZhCN } from "./points.zh-CN.ts";
+import { figuresZhCN } from "./figures.zh-CN.ts";
 import { followsZhCN } from "./follows.zh-CN.ts";
 import { referralsZhCN } from "./referrals.zh-CN.ts";
 import { groupBuysZhCN } from "./group-buys.zh-CN.ts";
@@ -233,6 +234,7 @@ export const zhCN: Messages = {
   ...notificationsZhCN,
   ...communityZhCN,
   ...pointsZhCN,
+  ...figuresZhCN,
   ...followsZhCN,
   ...referralsZhCN,
   ...groupBuysZhCN,

@@ -1,0 +1,22 @@
+// English strings of the social figures page (charts for hosts and merchants).
+export const figuresEn = {
+  "figures.nav": "Social figures",
+  "figures.title": "Social figures",
+  "figures.range": "The last {days} days (UTC), {from} – {to}",
+  "figures.host_followers": "Your followers",
+  "figures.store_followers": "Followers of {store}",
+  "figures.followers_total": "Followers",
+  "figures.followers_added": "New follows",
+  "figures.referrals": "Referral links: visits and paid orders",
+  "figures.referral_clicks": "Visits",
+  "figures.referral_orders": "Paid orders",
+  "figures.groups": "Group buys: filled and failed groups",
+  "figures.groups_filled": "Filled",
+  "figures.groups_failed": "Failed",
+  "figures.group_rate": "Success rate: {rate}",
+  "figures.group_rate_none": "No group has closed in this period.",
+  "figures.points": "Points issued and redeemed on this store's orders",
+  "figures.points_issued": "Issued",
+  "figures.points_redeemed": "Redeemed",
+  "figures.nothing": "Figures appear here once you host shows or run a store.",
+};
