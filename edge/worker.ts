@@ -1,17 +1,20 @@
 // The Cloudflare Workers entry: the same createApp(deps) over a libSQL server reached by HTTP.
-// Secrets and settings come from the Worker's bindings; static files from the assets binding.
+// Secrets and settings come from the Worker's bindings, static files from the assets binding, product
+// photos from an R2 bucket, and the timer jobs (src/jobs.ts) from cron triggers (wrangler.toml).
 // Migrations are applied before deploying (the worker never changes the schema).
 import { createClient } from "@libsql/client/web";
 import { createDatabase } from "../db/database.ts";
 import { createApp } from "../src/app.ts";
 import { parseConfig } from "../src/config.ts";
+import { runJobs } from "../src/jobs.ts";
 import { systemClock } from "../src/platform/clock.ts";
-import { createLogger } from "../src/platform/logging.ts";
-import { pbkdf2Hasher } from "../src/platform/password.ts";
-import { createServices } from "../src/services.ts";
+import { createLogger, type Logger } from "../src/platform/logging.ts";
+import { edgeHasher } from "../src/platform/password-edge.ts";
+import { createServices, type Services } from "../src/services.ts";
 import { createSealer } from "../src/platform/sealing.ts";
 import { createR2ImageStore, createStripePayments } from "../modules/orders/index.ts";
 import { createLiveKitGateway } from "../modules/live/index.ts";
+import { jobsForCron } from "./schedule.ts";
 
 export interface Env {
   DATABASE_URL: string;
@@ -29,6 +32,11 @@ export interface Env {
   LIVEKIT_URL?: string;
   LIVEKIT_API_KEY?: string;
   LIVEKIT_API_SECRET?: string;
+  CARD_PAYMENT_MINUTES?: string;
+  OFFLINE_PAYMENT_MINUTES?: string;
+  RETENTION_DAYS?: string;
+  /** "always" unless set: a deployed Worker is reached over https. */
+  COOKIE_SECURE?: string;
   DEFAULT_LOCALE?: string;
   TIME_ZONE?: string;
   LOG_LEVEL?: string;
@@ -37,13 +45,19 @@ export interface Env {
   IMAGES: R2Bucket;
 }
 
-type EdgeApp = ReturnType<typeof createApp>;
-let built: { env: Env; app: EdgeApp } | undefined;
+interface EdgeRuntime {
+  app: ReturnType<typeof createApp>;
+  services: Services;
+  logger: Logger;
+}
+
+let built: { env: Env; runtime: EdgeRuntime } | undefined;
 
 /** One app per isolate, rebuilt only if the bindings change. */
-function appFor(env: Env): EdgeApp {
-  if (built?.env === env) return built.app;
-  const config = parseConfig({ ...(env as unknown as Record<string, string | undefined>), NODE_ENV: "production", COOKIE_SECURE: "always" });
+function runtimeFor(env: Env): EdgeRuntime {
+  if (built?.env === env) return built.runtime;
+  const config = parseConfig({ COOKIE_SECURE: "always", ...(env as unknown as Record<string, string | undefined>), NODE_ENV: "production" });
+  const logger = createLogger(config.LOG_LEVEL);
   const database = createDatabase(createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN }), "remote");
   const cardPayments =
     config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET
@@ -52,16 +66,19 @@ function appFor(env: Env): EdgeApp {
   const services = createServices({
     database,
     clock: systemClock,
-    passwords: pbkdf2Hasher(),
+    passwords: edgeHasher(),
     sealer: createSealer({ current: { id: config.DATA_KEY_ID, key: config.DATA_KEY! }, retired: config.DATA_KEYS_RETIRED }),
     cardPayments,
     orderSettings: {
       cardPaymentMinutes: config.CARD_PAYMENT_MINUTES,
       offlinePaymentMinutes: config.OFFLINE_PAYMENT_MINUTES,
+      cardTestMode: !!config.STRIPE_SECRET_KEY?.startsWith("sk_test_"),
       cardPublishableKey: config.STRIPE_PUBLISHABLE_KEY,
     },
+    log: logger,
     images: createR2ImageStore(env.IMAGES),
     auditSigningKey: config.AUDIT_SIGNING_KEY,
+    retentionDays: config.RETENTION_DAYS,
     roomGateway:
       config.LIVEKIT_URL && config.LIVEKIT_API_KEY && config.LIVEKIT_API_SECRET
         ? createLiveKitGateway({ url: config.LIVEKIT_URL, apiKey: config.LIVEKIT_API_KEY, apiSecret: config.LIVEKIT_API_SECRET })
@@ -69,7 +86,8 @@ function appFor(env: Env): EdgeApp {
   });
   const app = createApp({
     services,
-    logger: createLogger(config.LOG_LEVEL),
+    logger,
+    // The assets binding serves static/ at its root; the app's URLs keep their /static prefix.
     serveStatic: async (c) => {
       const url = new URL(c.req.url);
       url.pathname = url.pathname.replace(/^\/static/, "");
@@ -83,12 +101,18 @@ function appFor(env: Env): EdgeApp {
       timeZone: config.TIME_ZONE,
     },
   });
-  built = { env, app };
-  return app;
+  built = { env, runtime: { app, services, logger } };
+  return built.runtime;
 }
 
 export default {
   fetch(request, env, ctx) {
-    return appFor(env).fetch(request, env, ctx);
+    return runtimeFor(env).app.fetch(request, env, ctx);
+  },
+
+  /** Awaited rather than left to waitUntil, so the trigger's outcome is the jobs' (each job logs its own failure). */
+  async scheduled(controller, env) {
+    const { services, logger } = runtimeFor(env);
+    await runJobs(services, jobsForCron(controller.cron), logger);
   },
 } satisfies ExportedHandler<Env>;

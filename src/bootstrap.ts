@@ -8,6 +8,7 @@ import type { Database } from "../db/database.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 import { seedDemoData } from "../db/seed.ts";
 import { createApp } from "./app.ts";
+import { jobsOf, runJobs, type JobCadence } from "./jobs.ts";
 import type { Config } from "./config.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
 import { randomToken } from "./platform/crypto.ts";
@@ -51,7 +52,7 @@ export interface BootstrapOptions {
 export async function bootstrap(config: Config, options: BootstrapOptions = {}): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const database = await openDatabase(config.DATABASE_URL, { authToken: config.DATABASE_AUTH_TOKEN });
+  const database = await openDatabase(config.DATABASE_URL, { authToken: config.DATABASE_AUTH_TOKEN, syncUrl: config.DATABASE_SYNC_URL, primaryUrl: config.DATABASE_PRIMARY_URL });
   await migrateDatabase(database);
   const deps: ServiceDeps = {
     database,
@@ -108,68 +109,20 @@ function stripeFromConfig(config: Config, clock: Clock): CardPayments | null {
 }
 
 /**
- * Every half minute: expires unpaid orders (their units go back on sale) and completes orders whose
- * receipt was never confirmed. Workers run the same from a cron trigger instead.
+ * The timer jobs of src/jobs.ts on this process: the frequent ones every half minute, the daily ones
+ * at start and then every day (Workers run the same list from cron triggers). A pass still running
+ * when the next is due is not doubled. Returns a function that stops the timers.
  */
-export function startOrderJobs({ services, logger }: Runtime, everyMs = 30_000): () => void {
-  const { lifecycle } = services.orders;
-  const timer = setInterval(() => {
-    lifecycle.expireUnpaid().then(
-      (count) => count > 0 && logger.info("expired unpaid orders", { count }),
-      (error: Error) => logger.error("order expiry failed", { error: error.message }),
-    );
-    lifecycle.completeUnconfirmed().then(
-      (count) => count > 0 && logger.info("completed unconfirmed orders", { count }),
-      (error: Error) => logger.error("order completion failed", { error: error.message }),
-    );
-  }, everyMs);
-  return () => clearInterval(timer);
-}
-
-/**
- * Once at start and then daily: purges chat and live-session records older than RETENTION_DAYS
- * (each owning module deletes its own) and audits the run.
- */
-export function startRetentionJob({ services, logger }: Runtime, everyMs = 24 * 60 * 60 * 1000): () => void {
-  const run = () =>
-    services.retention.run().then(
-      ({ cutoff, purged, failed }) => {
-        if (Object.keys(failed).length) logger.error("retention purge failed", { cutoff: cutoff.toISOString(), failed });
-        else if (Object.values(purged).some((count) => count > 0)) logger.info("purged expired records", { cutoff: cutoff.toISOString(), purged });
-      },
-      (error: Error) => logger.error("retention purge failed", { error: error.message }),
-    );
-  run();
-  const timer = setInterval(run, everyMs);
-  return () => clearInterval(timer);
-}
-
-/**
- * Every minute: reminds those who asked of shows starting within REMIND_BEFORE_MINUTES. Each show's
- * reminder goes out once however many instances run the job (claimed in the database).
- */
-export function startReminderJob({ services, logger }: Runtime, everyMs = 60_000): () => void {
-  const timer = setInterval(() => {
-    services.showNotices.remindersDue().then(
-      (count) => count > 0 && logger.info("sent show reminders", { count }),
-      (error: Error) => logger.error("show reminders failed", { error: error.message }),
-    );
-  }, everyMs);
-  return () => clearInterval(timer);
-}
-
-/**
- * Every minute: fails the group buys whose window closed unfilled and refunds or cancels their
- * members' orders. Safe on many instances: each group is claimed in the database.
- */
-export function startGroupBuyJob({ services, logger }: Runtime, everyMs = 60_000): () => void {
-  const timer = setInterval(() => {
-    services.groupBuys.closeExpiredGroups().then(
-      (run) => run.failed + run.refunded + run.cancelled > 0 && logger.info("closed unfilled group buys", { ...run }),
-      (error: Error) => logger.error("group buy window job failed", { error: error.message }),
-    );
-  }, everyMs);
-  return () => clearInterval(timer);
+export function startJobTimers({ services, logger }: Runtime, everyMs: Record<JobCadence, number> = { frequent: 30_000, daily: 24 * 60 * 60 * 1000 }): () => void {
+  const timers = (["frequent", "daily"] as const).map((cadence) => {
+    let running: Promise<unknown> | undefined;
+    const pass = () => {
+      running ??= runJobs(services, jobsOf(cadence), logger).finally(() => (running = undefined));
+    };
+    if (cadence === "daily") pass();
+    return setInterval(pass, everyMs[cadence]);
+  });
+  return () => timers.forEach(clearInterval);
 }
 
 /** Product photos live beside an embedded database file (data/images for data/broadcart.db), else in data/images. */

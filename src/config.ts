@@ -61,6 +61,10 @@ const configSchema = v.object({
   PORT: port,
   DATABASE_URL: databaseUrl,
   DATABASE_AUTH_TOKEN: v.optional(v.string()),
+  /** With a file: DATABASE_URL, makes it an embedded replica of this libSQL server (sqld primary or replica), synced from it. */
+  DATABASE_SYNC_URL: v.optional(v.pipe(v.string(), v.regex(/^https?:\/\//, "must be an http:// or https:// URL of a libSQL server"))),
+  /** Where an embedded replica's writes go; DATABASE_SYNC_URL unless told (a sqld replica forwards writes to its primary). */
+  DATABASE_PRIMARY_URL: v.optional(v.pipe(v.string(), v.regex(/^https?:\/\//, "must be an http:// or https:// URL of a libSQL server"))),
   SESSION_SECRET: secret,
   DATA_KEY: secret,
   DATA_KEY_ID: dataKeyId,
@@ -120,6 +124,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     }
     if (!!output.STRIPE_SECRET_KEY !== !!output.STRIPE_WEBHOOK_SECRET) {
       throw new ConfigError("config: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together");
+    }
+    if ((output.DATABASE_SYNC_URL || output.DATABASE_PRIMARY_URL) && !output.DATABASE_URL.startsWith("file:")) {
+      throw new ConfigError("config: DATABASE_SYNC_URL and DATABASE_PRIMARY_URL need a file: DATABASE_URL (the embedded replica)");
+    }
+    if (output.DATABASE_PRIMARY_URL && !output.DATABASE_SYNC_URL) {
+      throw new ConfigError("config: DATABASE_PRIMARY_URL needs DATABASE_SYNC_URL (where the embedded replica syncs from)");
     }
     if (output.LIVEKIT_URL && (!output.LIVEKIT_API_KEY || !output.LIVEKIT_API_SECRET)) {
       throw new ConfigError("config: LIVEKIT_API_KEY and LIVEKIT_API_SECRET must be set with LIVEKIT_URL");

@@ -1,10 +1,11 @@
 // The Bun entry: `npm start`. Reads the environment, prepares the database and serves the app.
 import { ConfigError, parseConfig } from "./config.ts";
-import { bootstrap, startGroupBuyJob, startOrderJobs, startReminderJob, startRetentionJob } from "./bootstrap.ts";
+import { bootstrap, startJobTimers } from "./bootstrap.ts";
 import { createLiveKitGateway } from "../modules/live/index.ts";
 import { startLocalLiveKit } from "./livekit-dev.ts";
 import { demoSignIns } from "../db/seed.ts";
 import { DEMO_PASSWORD } from "../db/seed-data.ts";
+import { readYourWrites } from "../db/read-your-writes.ts";
 
 let config;
 try {
@@ -18,11 +19,10 @@ try {
 // Without LIVEKIT_URL, a LiveKit server built by `npm run livekit:install` runs beside the app.
 const localLiveKit = await startLocalLiveKit({ appPort: config.PORT, appHost: config.HOST, liveKitUrl: config.LIVEKIT_URL, nodeEnv: config.NODE_ENV });
 const runtime = await bootstrap(config, localLiveKit.liveKit ? { roomGateway: createLiveKitGateway(localLiveKit.liveKit) } : {});
-const server = Bun.serve({ hostname: config.HOST, port: config.PORT, fetch: runtime.app.fetch });
-const stopOrderJobs = startOrderJobs(runtime);
-const stopRetentionJob = startRetentionJob(runtime);
-const stopReminderJob = startReminderJob(runtime);
-const stopGroupBuyJob = startGroupBuyJob(runtime);
+// An embedded replica (DATABASE_SYNC_URL) syncs before serving a shopper who wrote through another instance.
+const serveRequest = runtime.database.replica ? readYourWrites(runtime.database.replica, runtime.app.fetch) : runtime.app.fetch;
+const server = Bun.serve({ hostname: config.HOST, port: config.PORT, fetch: serveRequest });
+const stopJobTimers = startJobTimers(runtime);
 
 const url = `http://${config.HOST}:${server.port}`;
 console.log(`Broadcart is running at ${url}  (database: ${config.DATABASE_URL})`);
@@ -34,10 +34,7 @@ if (config.DEMO_DATA === "auto" && (await runtime.services.accounts.findByEmail(
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {
-    stopOrderJobs();
-    stopRetentionJob();
-    stopReminderJob();
-    stopGroupBuyJob();
+    stopJobTimers();
     await server.stop();
     await localLiveKit.liveKit?.stop();
     runtime.database.close();

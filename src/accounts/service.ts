@@ -137,6 +137,11 @@ export function createAccounts({ database, audit, clock, passwords }: Deps): Acc
       if ((recent?.failures ?? 0) >= SIGN_IN_FAILURE_LIMIT) throw new TooManySignIns();
       const [row] = await db.select().from(users).where(eq(users.email, email));
       const matches = await passwords.verify(password, row?.passwordHash ?? (await decoyHash));
+      // A hash of another runtime's scheme (argon2id verified at the edge) is replaced while the password is at hand.
+      if (row && matches && passwords.needsRehash?.(row.passwordHash)) {
+        const rehashed = await passwords.hash(password);
+        await database.write((tx) => tx.update(users).set({ passwordHash: rehashed }).where(and(eq(users.id, row.id), eq(users.passwordHash, row.passwordHash))));
+      }
       if (!row || !matches) {
         await database.write(async (tx) => {
           await tx.delete(failedSignIns).where(lt(failedSignIns.at, windowStart));

@@ -5,6 +5,8 @@ import { constantTimeEqual, fromBase64Url, toBase64Url } from "./crypto.ts";
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(password: string, hash: string): Promise<boolean>;
+  /** True when a hash that just verified should be replaced by one of this hasher's (after a sign-in). */
+  needsRehash?(hash: string): boolean;
 }
 
 const PBKDF2_PREFIX = "$pbkdf2-sha256$";

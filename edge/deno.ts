@@ -1,0 +1,104 @@
+// The Deno entry: `npm run start:deno`. The same createApp(deps) as Bun and Workers, served by
+// Deno.serve. Configuration comes from Deno.env through src/config.ts; passwords are hashed as on
+// Workers (PBKDF2; a Bun instance's argon2id hashes still verify); product photos live in a folder;
+// static files are served from ./static; the timer jobs run in this process as they do on Bun.
+// Permissions are listed in package.json's start:deno.
+import { serveStatic } from "hono/deno";
+import { createApp } from "../src/app.ts";
+import { ConfigError, parseConfig, type Config } from "../src/config.ts";
+import { jobsOf, runJobs, type JobCadence } from "../src/jobs.ts";
+import { systemClock } from "../src/platform/clock.ts";
+import { createLogger } from "../src/platform/logging.ts";
+import { edgeHasher } from "../src/platform/password-edge.ts";
+import { createSealer } from "../src/platform/sealing.ts";
+import { createServices, type ServiceDeps } from "../src/services.ts";
+import { copyVendorAssets, staticDir } from "../src/vendor-assets.ts";
+import { migrateDatabase } from "../db/migrate.ts";
+import { demoSignIns, seedDemoData } from "../db/seed.ts";
+import { DEMO_PASSWORD } from "../db/seed-data.ts";
+import { createStripePayments } from "../modules/orders/index.ts";
+import { createFolderImageStore } from "../modules/orders/images/folder.ts";
+import { createLiveKitGateway } from "../modules/live/index.ts";
+import { developmentAuditKey, developmentSecret, imagesFolderFor, openDenoDatabase } from "./deno-platform.ts";
+
+let config: Config;
+try {
+  config = parseConfig(Deno.env.toObject());
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  Deno.exit(1);
+}
+
+const logger = createLogger(config.LOG_LEVEL);
+const database = await openDenoDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+await migrateDatabase(database);
+
+const deps: ServiceDeps = {
+  database,
+  clock: systemClock,
+  passwords: edgeHasher(),
+  sealer: createSealer({ current: { id: config.DATA_KEY_ID, key: config.DATA_KEY ?? developmentSecret("data/data-key") }, retired: config.DATA_KEYS_RETIRED }),
+  cardPayments:
+    config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET
+      ? createStripePayments({ secretKey: config.STRIPE_SECRET_KEY, webhookSecret: config.STRIPE_WEBHOOK_SECRET, clock: systemClock })
+      : null,
+  orderSettings: {
+    cardPaymentMinutes: config.CARD_PAYMENT_MINUTES,
+    offlinePaymentMinutes: config.OFFLINE_PAYMENT_MINUTES,
+    cardTestMode: !!config.STRIPE_SECRET_KEY?.startsWith("sk_test_"),
+    cardPublishableKey: config.STRIPE_PUBLISHABLE_KEY,
+    trustProxy: config.TRUST_PROXY === "true",
+  },
+  log: logger,
+  images: createFolderImageStore(config.IMAGES_DIR ?? imagesFolderFor(config.DATABASE_URL)),
+  roomGateway:
+    config.LIVEKIT_URL && config.LIVEKIT_API_KEY && config.LIVEKIT_API_SECRET
+      ? createLiveKitGateway({ url: config.LIVEKIT_URL, apiKey: config.LIVEKIT_API_KEY, apiSecret: config.LIVEKIT_API_SECRET })
+      : null,
+  auditSigningKey: config.AUDIT_SIGNING_KEY ?? (() => developmentAuditKey("data/audit-signing-key")),
+  retentionDays: config.RETENTION_DAYS,
+};
+const services = createServices(deps);
+const seeded = config.DEMO_DATA === "auto" ? await seedDemoData(deps) : false;
+copyVendorAssets();
+
+const app = createApp({
+  services,
+  logger,
+  serveStatic: serveStatic({ root: staticDir, rewriteRequestPath: (path) => path.replace(/^\/static/, "") }),
+  settings: {
+    sessionSecret: config.SESSION_SECRET ?? developmentSecret("data/session-secret"),
+    cookieSecure: config.COOKIE_SECURE,
+    trustProxy: config.TRUST_PROXY === "true",
+    defaultLocale: config.DEFAULT_LOCALE,
+    timeZone: config.TIME_ZONE,
+  },
+});
+
+// The jobs of src/jobs.ts on the timers Bun uses (src/bootstrap.ts cannot be loaded here: it imports
+// hono/bun, which reads the Bun global as it loads): frequent every half minute, daily at start and
+// then every day, a pass still running never doubled.
+const everyMs: Record<JobCadence, number> = { frequent: 30_000, daily: 24 * 60 * 60 * 1000 };
+const timers = (["frequent", "daily"] as const).map((cadence) => {
+  let running: Promise<unknown> | undefined;
+  const pass = () => void (running ??= runJobs(services, jobsOf(cadence), logger).finally(() => (running = undefined)));
+  if (cadence === "daily") pass();
+  return setInterval(pass, everyMs[cadence]);
+});
+
+const server = Deno.serve({ hostname: config.HOST, port: config.PORT, onListen: () => {} }, app.fetch);
+console.log(`Broadcart (Deno) is running at http://${config.HOST}:${server.addr.port}  (database: ${config.DATABASE_URL})`);
+if (config.DEMO_DATA === "auto" && (await services.accounts.findByEmail("admin@demo.broadcart.test"))) {
+  console.log(`${seeded ? "Seeded demo data (PBKDF2 hashes). " : ""}Demo sign-ins (password: ${DEMO_PASSWORD}):`);
+  for (const line of demoSignIns()) console.log(line);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, async () => {
+    timers.forEach(clearInterval);
+    await server.shutdown();
+    database.close();
+    Deno.exit(0);
+  });
+}
