@@ -2,11 +2,11 @@
 // Redis, LiveKit nodes, app instances and nginx, each a supervised child (src/platform/child-server.ts)
 // on free 127.0.0.1 ports, each started and waited for until it answers. Bun only.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { RoomServiceClient } from "livekit-server-sdk";
 import { freeLiveKitPorts, liveKitAnswers, livekitServerBinary } from "../livekit-server.ts";
-import { spawnChildServer, type ChildServer } from "../../src/platform/child-server.ts";
+import { answersHttp, freePort, spawnChildServer, type ChildServer } from "../../src/platform/child-server.ts";
 import { sqldBinary } from "../../tests/fixtures/sqld-binary.ts";
 import type { ClusterInstance, ClusterLiveKitNode, ClusterSecrets } from "./topology.ts";
 
@@ -45,7 +45,7 @@ export async function startSqld(children: ChildServer[], dir: string, name: stri
   const server = spawnChildServer({ name: `sqld ${name}`, binary: sqldBinary(), args, cwd: dir, env });
   children.push(server);
   const url = `http://${LOOPBACK}:${port}`;
-  await server.waitUntil(() => answers(`${url}/version`, (body) => body.startsWith("sqld")), deadline(`${url}/version`));
+  await server.waitUntil(() => answersHttp(`${url}/version`, { timeoutMs: 1_000, accept: (body) => body.startsWith("sqld") }), deadline(`${url}/version`));
   return { url, grpcUrl: `http://${LOOPBACK}:${grpcPort}` };
 }
 
@@ -119,7 +119,7 @@ export async function startInstance(children: ChildServer[], dir: string, name: 
   const server = spawnChildServer({ name: `app instance ${name}`, binary: process.execPath, args: [join(projectRoot, "src", "server.ts")], cwd: projectRoot, env });
   children.push(server);
   const url = `http://${LOOPBACK}:${port}`;
-  await server.waitUntil(() => answers(`${url}/healthz`, (body) => body === "ok"), deadline(`${url}/healthz`));
+  await server.waitUntil(() => answersHttp(`${url}/healthz`, { timeoutMs: 1_000, accept: (body) => body === "ok" }), deadline(`${url}/healthz`));
   return { name, url, port, output: server.output };
 }
 
@@ -137,7 +137,7 @@ export async function startNginx(children: ChildServer[], dir: string, port: num
   const server = spawnChildServer({ name: "nginx", binary: systemBinary("nginx"), args: ["-p", nginxDir, "-c", "nginx.conf", "-e", "stderr"], cwd: nginxDir, env: process.env });
   children.push(server);
   const url = `http://${LOOPBACK}:${port}`;
-  await server.waitUntil(() => answers(`${url}/healthz`, (body) => body === "ok"), deadline(`${url}/healthz`));
+  await server.waitUntil(() => answersHttp(`${url}/healthz`, { timeoutMs: 1_000, accept: (body) => body === "ok" }), deadline(`${url}/healthz`));
 }
 
 /** The Debian binaries the cluster needs (`.ci/run` installs them), or the reason one is missing. */
@@ -166,15 +166,6 @@ function deadline(target: string) {
   return { deadline: Date.now() + START_TIMEOUT_MS, timeoutMs: START_TIMEOUT_MS, target };
 }
 
-async function answers(url: string, expected: (body: string) => boolean): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-    return response.ok && expected((await response.text()).trim());
-  } catch {
-    return false;
-  }
-}
-
 function redisAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, LOOPBACK);
@@ -189,14 +180,4 @@ function redisAnswers(port: number): Promise<boolean> {
   });
 }
 
-export function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.once("error", reject);
-    probe.listen(0, LOOPBACK, () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free TCP port"))));
-    });
-  });
-}
+export const freeTcpPort = (): Promise<number> => freePort(LOOPBACK);

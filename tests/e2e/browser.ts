@@ -3,9 +3,9 @@
 // polling assertion (playwright-core has no `expect`; bun:test's `expect` does not retry).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { freePort } from "../../src/platform/child-server.ts";
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from "playwright-core";
 
 export const repoRoot = resolve(import.meta.dir, "../..");
@@ -17,18 +17,6 @@ const SERVER_START_TIMEOUT_MS = 30_000;
 const SESSION_SECRET = "e2e-session-secret-that-is-long-enough-0123456789";
 const CHROMIUM = "/usr/bin/chromium";
 
-/** A port nobody listens on right now (the OS picks it; the server binds it a moment later). */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 export interface RunningServer {
   baseUrl: string;
