@@ -74,6 +74,8 @@ function runtimeFor(env: Env): EdgeRuntime {
       offlinePaymentMinutes: config.OFFLINE_PAYMENT_MINUTES,
       cardTestMode: !!config.STRIPE_SECRET_KEY?.startsWith("sk_test_"),
       cardPublishableKey: config.STRIPE_PUBLISHABLE_KEY,
+      // Cloudflare sets the client's address; the risk rules count orders per IP with it.
+      clientIpHeader: "cf-connecting-ip",
     },
     log: logger,
     images: createR2ImageStore(env.IMAGES),

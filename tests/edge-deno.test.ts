@@ -125,6 +125,8 @@ describe("Deno against sqld", () => {
     expect(orderPath).toMatch(/^\/orders\/ord_[0-9A-Z]+$/);
     expect(await html(await client.get(orderPath))).toContain("Awaiting payment");
     expect(await skuStock(skuId)).toBe(stockBefore - 1);
+    // The risk rules see the client's address from Deno.serve's connection info.
+    expect(String(await sqlOnSqld("SELECT client_ip FROM orders WHERE id = ?", [orderPath.split("/").at(-1)!]))).toBe("127.0.0.1");
 
     // Without the token the same post is refused.
     const forged = await client.post("/checkout", { ...address, sku: skuId, quantity: "1", paymentMethod: "offline", idempotencyKey: "forged-0123456789" }, { csrf: false });

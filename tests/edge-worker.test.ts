@@ -193,6 +193,8 @@ describe("cron triggers", () => {
     expect(orderId).toBeDefined();
     expect(await value("SELECT status FROM orders WHERE id = ?", [orderId!])).toBe("pending_payment");
     expect(Number(await value("SELECT stock FROM skus WHERE id = ?", [skuId]))).toBe(stockBefore - 2);
+    // The risk rules' client IP comes from the CF-Connecting-IP header, which workerd sets as Cloudflare does.
+    expect(String(await value("SELECT client_ip FROM orders WHERE id = ?", [orderId!]))).toMatch(/^[0-9a-f.:]{2,45}$/);
 
     await worker.runScheduled(FREQUENT_CRON);
     expect(await value("SELECT status FROM orders WHERE id = ?", [orderId!])).toBe("pending_payment"); // not overdue yet

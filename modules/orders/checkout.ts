@@ -35,6 +35,8 @@ export interface OrderSettings {
   cardPublishableKey?: string;
   /** Behind a reverse proxy (TRUST_PROXY): the client's IP is the last X-Forwarded-For entry, else the socket's. */
   trustProxy?: boolean;
+  /** A header the platform sets with the client's address (Workers: "cf-connecting-ip"); it wins over the rest. */
+  clientIpHeader?: string;
 }
 
 export interface CheckoutInput {

@@ -147,6 +147,7 @@ export function createOrders(deps: OrdersDeps) {
     cardPaymentsEnabled: cardPayments !== null,
     cardTestMode: deps.settings.cardTestMode === true,
     trustProxy: deps.settings.trustProxy === true,
+    clientIpHeader: deps.settings.clientIpHeader,
   };
 }
 

@@ -2,8 +2,10 @@
 //
 // IP: with TRUST_PROXY (OrderSettings.trustProxy) the app sits behind one reverse proxy, so the
 // client is the last X-Forwarded-For entry (the one our proxy appended; entries before it are the
-// client's own claims). Otherwise the socket's address, as Bun.serve reports it (the server is
-// Hono's `c.env` on Bun); on runtimes that give no such address it is null and the IP rule is skipped.
+// client's own claims). On Cloudflare Workers the header Cloudflare sets (OrderSettings.clientIpHeader:
+// CF-Connecting-IP, which clients cannot forge through Cloudflare). Otherwise the socket's address, as
+// Bun.serve reports it (the server is Hono's `c.env` on Bun) or Deno.serve (its handler info); where
+// none is known it is null and the IP rule is skipped.
 // Browser id: the `bc_device` cookie (random, HttpOnly, SameSite=Lax, 400 days: the most browsers keep), set when missing.
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
@@ -13,14 +15,20 @@ import { randomToken } from "../../src/platform/crypto.ts";
 export const DEVICE_COOKIE = "bc_device";
 const deviceId = /^[A-Za-z0-9_-]{16,64}$/;
 
-export function clientIp(c: Context<AppEnv>, trustProxy: boolean): string | null {
+const ipLike = (value: string | undefined): value is string => !!value && /^[0-9A-Fa-f.:]{2,45}$/.test(value);
+
+export function clientIp(c: Context<AppEnv>, trustProxy: boolean, clientIpHeader?: string): string | null {
+  if (clientIpHeader) {
+    const value = c.req.header(clientIpHeader)?.trim();
+    return ipLike(value) ? value : null;
+  }
   if (trustProxy) {
     const last = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
-    if (last && /^[0-9A-Fa-f.:]{2,45}$/.test(last)) return last;
+    if (ipLike(last)) return last;
   }
-  const server = c.env as { requestIP?: (request: Request) => { address: string } | null } | undefined;
+  const server = c.env as { requestIP?: (request: Request) => { address: string } | null; remoteAddr?: { hostname?: string } } | undefined;
   try {
-    return server?.requestIP?.(c.req.raw)?.address ?? null;
+    return server?.requestIP?.(c.req.raw)?.address ?? server?.remoteAddr?.hostname ?? null;
   } catch {
     return null;
   }

@@ -142,7 +142,7 @@ export function shopRoutes({ orders }: { orders: Orders }) {
         channel: liveSession ? "live" : "storefront",
         liveSessionId: liveSession ?? null,
         fromCart: !sku,
-        clientIp: clientIp(c, orders.trustProxy),
+        clientIp: clientIp(c, orders.trustProxy, orders.clientIpHeader),
         clientDevice: browserId(c),
         points,
       });

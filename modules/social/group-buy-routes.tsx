@@ -35,7 +35,7 @@ const joinShape = v.object({
 
 export interface GroupBuyRouteDeps {
   groupBuys: GroupBuys;
-  orders: Pick<Orders, "checkout" | "queries" | "cardPaymentsEnabled" | "trustProxy">;
+  orders: Pick<Orders, "checkout" | "queries" | "cardPaymentsEnabled" | "trustProxy" | "clientIpHeader">;
   catalog: Pick<Catalog, "getPublishedProduct" | "managedStores" | "listPublishedProducts">;
   live: Pick<Live, "getSession" | "board">;
 }
@@ -127,7 +127,7 @@ export function groupBuyRoutes(deps: GroupBuyRouteDeps) {
         paymentMethod,
         ...channelOf(offer, liveId || null),
         fromCart: false,
-        clientIp: clientIp(c, orders.trustProxy),
+        clientIp: clientIp(c, orders.trustProxy, orders.clientIpHeader),
         clientDevice: browserId(c),
         groupBuy: { offerId: offer.id, groupId: group || null },
       });
