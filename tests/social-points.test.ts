@@ -132,6 +132,12 @@ describe("spending points at checkout", () => {
     const { skuId } = await testProduct(app, { priceFen: 10_000, stock: 5 });
     const checkout = await (await buyer.client.get(`/checkout?sku=${skuId}`)).text();
     expect(checkout).toContain("You may use up to 200 points on this order");
+    // Applying the points shows the total the order will have, before it is placed.
+    const quoted = await (await buyer.client.post("/checkout/quote", buyer.fields({ sku: skuId, quantity: "1", points: "150" }), { htmx: true })).text();
+    expect(quoted).toMatch(/data-testid="points-discount">-¥1\.50/);
+    expect(quoted).toMatch(/data-testid="total">\s*¥98\.50/);
+    const tooMany = await (await buyer.client.post("/checkout/quote", buyer.fields({ sku: skuId, quantity: "1", points: "900" }), { htmx: true })).text();
+    expect(tooMany).not.toContain("points-discount");
 
     const orderId = orderIdFrom(await buyer.client.post("/checkout", buyer.fields({ sku: skuId, quantity: "1", points: "150" })));
     expect(await scalar(app, "SELECT total_fen FROM orders WHERE id = ?", [orderId])).toBe(9_850);

@@ -6,6 +6,8 @@ import type { Tx } from "../../db/database.ts";
 export interface PointsWallet {
   /** For the checkout page: how many points the shopper may spend on goods costing `payableFen`. */
   redeemable(userId: string, payableFen: number, currency: string): Promise<number>;
+  /** For the checkout page's total: what `points` would take off now, or 0 when spend() would refuse them. */
+  valueOf(userId: string, points: number, payableFen: number, currency: string): Promise<number>;
   /**
    * Takes `points` from the shopper's balance for the order and returns the fen they are worth;
    * refuses (a DomainError) beyond the balance or the redemption cap. Points come back through

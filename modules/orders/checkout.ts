@@ -69,6 +69,8 @@ export interface Quote {
   couponRefusal: CouponRefused | null;
   /** The most membership points the shopper may spend on this order (0 without a points wallet). */
   redeemablePoints: number;
+  /** What the points the shopper typed take off (0 when none, or more than they may spend); part of `discount`, as on an order. */
+  pointsDiscount: Money;
 }
 
 export interface CheckoutDeps {
@@ -147,7 +149,7 @@ export function createCheckout(deps: CheckoutDeps) {
   }
 
   /** The price the checkout page shows before the order is placed; placing it prices everything again. */
-  async function quote(input: Pick<CheckoutInput, "userId" | "lines" | "couponCode" | "channel" | "liveSessionId" | "groupBuy">): Promise<Quote> {
+  async function quote(input: Pick<CheckoutInput, "userId" | "lines" | "couponCode" | "channel" | "liveSessionId" | "groupBuy" | "points">): Promise<Quote> {
     const lines = mergeLines(input.lines);
     if (lines.length === 0) throw new BadRequest("no_lines");
     const group = groupLine(input, lines);
@@ -166,11 +168,14 @@ export function createCheckout(deps: CheckoutDeps) {
         couponRefusal = error;
       }
     }
-    const price = priceOrder(priced, terms);
-    if (price.couponRefusal) couponRefusal = new CouponRefused(price.couponRefusal);
+    const couponPrice = priceOrder(priced, terms);
+    if (couponPrice.couponRefusal) couponRefusal = new CouponRefused(couponPrice.couponRefusal);
     const m = (fen: number) => ({ amount: fen, currency });
-    const redeemablePoints = extensions.points ? await extensions.points.redeemable(input.userId, price.totalFen - price.shippingFen, currency) : 0;
-    return { subtotal: m(price.subtotalFen), discount: m(price.discountFen), shipping: m(price.shippingFen), total: m(price.totalFen), minSpend: terms && terms.minSpendFen > 0 ? m(terms.minSpendFen) : null, couponRefusal, redeemablePoints };
+    const payableFen = couponPrice.totalFen - couponPrice.shippingFen;
+    const redeemablePoints = extensions.points ? await extensions.points.redeemable(input.userId, payableFen, currency) : 0;
+    const pointsFen = extensions.points && input.points ? await extensions.points.valueOf(input.userId, input.points, payableFen, currency) : 0;
+    const price = withPointsDiscount(couponPrice, priced, pointsFen);
+    return { subtotal: m(price.subtotalFen), discount: m(price.discountFen), pointsDiscount: m(price.pointsFen), shipping: m(price.shippingFen), total: m(price.totalFen), minSpend: terms && terms.minSpendFen > 0 ? m(terms.minSpendFen) : null, couponRefusal, redeemablePoints };
   }
 
   async function placeOrder(input: CheckoutInput): Promise<Order> {

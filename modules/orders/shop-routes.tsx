@@ -71,7 +71,7 @@ export function shopRoutes({ orders }: { orders: Orders }) {
     const v = viewContext(c);
     const lines = await checkoutLines(orders, userId(c), values);
     if (lines.length === 0) return c.redirect("/cart", 303);
-    const quote = await orders.checkout.quote({ userId: userId(c), lines, couponCode: values.couponCode ?? null, channel: values.liveSession ? "live" : "storefront", liveSessionId: values.liveSession ?? null });
+    const quote = await orders.checkout.quote({ userId: userId(c), lines, couponCode: values.couponCode ?? null, channel: values.liveSession ? "live" : "storefront", liveSessionId: values.liveSession ?? null, points: pointsOf(values) });
     return renderPage(c, v.t("checkout.title"), <CheckoutPage v={v} lines={lines} quote={quote} values={values} errors={errors} problem={problem} cardEnabled={orders.cardPaymentsEnabled} />, status);
   }
 
@@ -89,6 +89,9 @@ export function shopRoutes({ orders }: { orders: Orders }) {
     browserId(c); // the risk rules count orders per browser: the cookie is set before the order
     return checkoutPage(c, values);
   });
+
+  /** The points typed on the form, when they are a whole number (else none: the post says what is wrong). */
+  const pointsOf = (values: CheckoutValues) => (/^\d{1,9}$/.test(values.points ?? "") ? Number(values.points) : 0);
 
   function submitted(body: Record<string, unknown>): CheckoutValues {
     const text = (key: string) => (typeof body[key] === "string" ? (body[key] as string) : undefined);
@@ -116,7 +119,7 @@ export function shopRoutes({ orders }: { orders: Orders }) {
     if (couponError) values.couponCode = null;
     if (c.req.header("hx-request") && !couponError) {
       const lines = await checkoutLines(orders, userId(c), values);
-      const quote = await orders.checkout.quote({ userId: userId(c), lines, couponCode: values.couponCode ?? null, channel: values.liveSession ? "live" : "storefront", liveSessionId: values.liveSession ?? null });
+      const quote = await orders.checkout.quote({ userId: userId(c), lines, couponCode: values.couponCode ?? null, channel: values.liveSession ? "live" : "storefront", liveSessionId: values.liveSession ?? null, points: pointsOf(values) });
       return c.html(<QuotePanel v={viewContext(c)} quote={quote} />);
     }
     return checkoutPage(c, values, couponError ? 422 : 200, couponError);

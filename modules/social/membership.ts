@@ -118,6 +118,11 @@ export function createMembership({ database, audit, clock, ledger, memberCodes, 
       return maxRedeemablePoints(await ledger.balance(userId), payableFen, currency);
     },
 
+    async valueOf(userId, points, payableFen, currency) {
+      if (!Number.isSafeInteger(points) || points <= 0) return 0;
+      return points <= maxRedeemablePoints(await ledger.balance(userId), payableFen, currency) ? pointsValueFen(points) : 0;
+    },
+
     async spend(tx, { userId, orderId, storeId, points, payableFen, currency, now }) {
       if (points <= 0) return 0;
       if (points > maxRedeemablePoints(Number.MAX_SAFE_INTEGER, payableFen, currency)) throw new PointsOverCap();

@@ -70,7 +70,14 @@ export function QuotePanel({ v, quote }: { v: ViewContext; quote: Quote }) {
 function PointsField({ v, max, value, error }: { v: ViewContext; max: number; value?: string; error?: FieldErrors[string] }) {
   if (max === 0 && !value && !error) return null;
   const hint = max > 0 ? v.t("points.checkout.hint", { points: max }) : v.t("points.checkout.none");
-  return <Field v={v} name="points" type="number" label="points.checkout.label" value={value ?? ""} error={error} hint={hint} autocomplete="off" />;
+  return (
+    <div class="field coupon-field">
+      <Field v={v} name="points" type="number" label="points.checkout.label" value={value ?? ""} error={error} hint={hint} autocomplete="off" />
+      <button type="submit" class="button" formaction="/checkout/quote" hx-post="/checkout/quote" hx-target="#quote" hx-swap="outerHTML">
+        {v.t("checkout.apply")}
+      </button>
+    </div>
+  );
 }
 
 export function CheckoutPage(props: { v: ViewContext; lines: CartLine[]; quote: Quote; values: CheckoutValues; errors?: FieldErrors; problem?: string; cardEnabled: boolean }) {
