@@ -6,7 +6,7 @@
 import { serveStatic } from "hono/deno";
 import { createApp } from "../src/app.ts";
 import { ConfigError, parseConfig, type Config } from "../src/config.ts";
-import { jobsOf, runJobs, type JobCadence } from "../src/jobs.ts";
+import { startJobTimers } from "../src/jobs.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/logging.ts";
 import { edgeHasher } from "../src/platform/password-edge.ts";
@@ -19,7 +19,8 @@ import { DEMO_PASSWORD } from "../db/seed-data.ts";
 import { createStripePayments } from "../modules/orders/index.ts";
 import { createFolderImageStore } from "../modules/orders/images/folder.ts";
 import { createLiveKitGateway } from "../modules/live/index.ts";
-import { developmentAuditKey, developmentSecret, imagesFolderFor, openDenoDatabase } from "./deno-platform.ts";
+import { developmentAuditKey, developmentSecret, imagesBesideDatabase } from "../src/local-files.ts";
+import { openDenoDatabase } from "./deno-platform.ts";
 
 let config: Config;
 try {
@@ -51,7 +52,7 @@ const deps: ServiceDeps = {
     trustProxy: config.TRUST_PROXY === "true",
   },
   log: logger,
-  images: createFolderImageStore(config.IMAGES_DIR ?? imagesFolderFor(config.DATABASE_URL)),
+  images: createFolderImageStore(config.IMAGES_DIR ?? imagesBesideDatabase(config.DATABASE_URL)),
   roomGateway:
     config.LIVEKIT_URL && config.LIVEKIT_API_KEY && config.LIVEKIT_API_SECRET
       ? createLiveKitGateway({ url: config.LIVEKIT_URL, apiKey: config.LIVEKIT_API_KEY, apiSecret: config.LIVEKIT_API_SECRET })
@@ -76,16 +77,7 @@ const app = createApp({
   },
 });
 
-// The jobs of src/jobs.ts on the timers Bun uses (src/bootstrap.ts cannot be loaded here: it imports
-// hono/bun, which reads the Bun global as it loads): frequent every half minute, daily at start and
-// then every day, a pass still running never doubled.
-const everyMs: Record<JobCadence, number> = { frequent: 30_000, daily: 24 * 60 * 60 * 1000 };
-const timers = (["frequent", "daily"] as const).map((cadence) => {
-  let running: Promise<unknown> | undefined;
-  const pass = () => void (running ??= runJobs(services, jobsOf(cadence), logger).finally(() => (running = undefined)));
-  if (cadence === "daily") pass();
-  return setInterval(pass, everyMs[cadence]);
-});
+const stopJobTimers = startJobTimers({ services, logger });
 
 const server = Deno.serve({ hostname: config.HOST, port: config.PORT, onListen: () => {} }, app.fetch);
 console.log(`Broadcart (Deno) is running at http://${config.HOST}:${server.addr.port}  (database: ${config.DATABASE_URL})`);
@@ -96,7 +88,7 @@ if (config.DEMO_DATA === "auto" && (await services.accounts.findByEmail("admin@d
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, async () => {
-    timers.forEach(clearInterval);
+    stopJobTimers();
     await server.shutdown();
     database.close();
     Deno.exit(0);

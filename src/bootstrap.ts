@@ -1,17 +1,14 @@
 // Everything a Bun or Node process does before serving: open and migrate the database, build the
 // services and the app, and seed the demo data into an empty database.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { serveStatic } from "hono/bun";
 import { openDatabase } from "../db/client.ts";
 import type { Database } from "../db/database.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 import { seedDemoData } from "../db/seed.ts";
+import { developmentAuditKey, developmentSecret, imagesBesideDatabase } from "./local-files.ts";
 import { createApp } from "./app.ts";
-import { jobsOf, runJobs, type JobCadence } from "./jobs.ts";
 import type { Config } from "./config.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
-import { randomToken } from "./platform/crypto.ts";
 import { createLogger, type Logger } from "./platform/logging.ts";
 import type { PasswordHasher } from "./platform/password.ts";
 import { argon2idHasher } from "./platform/password-bun.ts";
@@ -21,7 +18,6 @@ import type { CardPayments } from "../modules/orders/index.ts";
 import { createStripePayments } from "../modules/orders/index.ts";
 import { createLiveKitGateway, type RoomGateway } from "../modules/live/index.ts";
 // Bun/Node only (node:fs), so not part of the module's runtime-neutral index.
-import { generateAuditSigningKey } from "../modules/compliance/index.ts";
 import { createFolderImageStore } from "../modules/orders/images/folder.ts";
 import { copyVendorAssets, staticDir } from "./vendor-assets.ts";
 
@@ -108,43 +104,6 @@ function stripeFromConfig(config: Config, clock: Clock): CardPayments | null {
   });
 }
 
-/**
- * The timer jobs of src/jobs.ts on this process: the frequent ones every half minute, the daily ones
- * at start and then every day (Workers run the same list from cron triggers). A pass still running
- * when the next is due is not doubled. Returns a function that stops the timers.
- */
-export function startJobTimers({ services, logger }: Runtime, everyMs: Record<JobCadence, number> = { frequent: 30_000, daily: 24 * 60 * 60 * 1000 }): () => void {
-  const timers = (["frequent", "daily"] as const).map((cadence) => {
-    let running: Promise<unknown> | undefined;
-    const pass = () => {
-      running ??= runJobs(services, jobsOf(cadence), logger).finally(() => (running = undefined));
-    };
-    if (cadence === "daily") pass();
-    return setInterval(pass, everyMs[cadence]);
-  });
-  return () => timers.forEach(clearInterval);
-}
 
-/** Product photos live beside an embedded database file (data/images for data/broadcart.db), else in data/images. */
-function imagesBesideDatabase(databaseUrl: string): string {
-  const path = databaseUrl.startsWith("file:") ? (databaseUrl.slice("file:".length).split("?")[0] ?? "") : "";
-  return path && path !== ":memory:" ? join(dirname(path), "images") : "data/images";
-}
 
-/** Outside production a missing AUDIT_SIGNING_KEY is generated once and kept, so exports stay verifiable with one key. */
-async function developmentAuditKey(path: string): Promise<string> {
-  if (existsSync(path)) return readFileSync(path, "utf8").trim();
-  mkdirSync(dirname(path), { recursive: true });
-  const key = await generateAuditSigningKey();
-  writeFileSync(path, key + "\n", { mode: 0o600 });
-  return key;
-}
 
-/** Outside production a missing SESSION_SECRET is generated once and kept, so sessions survive restarts. */
-function developmentSecret(path: string): string {
-  if (existsSync(path)) return readFileSync(path, "utf8").trim();
-  mkdirSync(dirname(path), { recursive: true });
-  const secret = randomToken(48);
-  writeFileSync(path, secret + "\n", { mode: 0o600 });
-  return secret;
-}

@@ -86,3 +86,19 @@ export async function runJobs(services: Services, which: readonly JobName[], log
   }
   return outcomes;
 }
+
+/**
+ * Runs the jobs from timers in a long-lived process (Bun, Deno): frequent every half minute, daily at
+ * start and then every day; a pass still running is never doubled. Returns the function that stops them.
+ */
+export function startJobTimers({ services, logger }: { services: Services; logger: Logger }, everyMs: Record<JobCadence, number> = { frequent: 30_000, daily: 24 * 60 * 60 * 1000 }): () => void {
+  const timers = (["frequent", "daily"] as const).map((cadence) => {
+    let running: Promise<unknown> | undefined;
+    const pass = () => {
+      running ??= runJobs(services, jobsOf(cadence), logger).finally(() => (running = undefined));
+    };
+    if (cadence === "daily") pass();
+    return setInterval(pass, everyMs[cadence]);
+  });
+  return () => timers.forEach(clearInterval);
+}

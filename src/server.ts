@@ -1,6 +1,7 @@
 // The Bun entry: `npm start`. Reads the environment, prepares the database and serves the app.
 import { ConfigError, parseConfig } from "./config.ts";
-import { bootstrap, startJobTimers } from "./bootstrap.ts";
+import { bootstrap } from "./bootstrap.ts";
+import { startJobTimers } from "./jobs.ts";
 import { createLiveKitGateway } from "../modules/live/index.ts";
 import { startLocalLiveKit } from "./livekit-dev.ts";
 import { demoSignIns } from "../db/seed.ts";
