@@ -6,7 +6,7 @@ import type { Client, InValue, Transaction } from "@libsql/client";
 const PAGE_ROWS = 500;
 
 interface SchemaObject {
-  type: "table" | "index";
+  type: "table" | "index" | "view" | "trigger";
   name: string;
   sql: string;
 }
@@ -18,7 +18,9 @@ export interface CopyReport {
 
 /** What a database holds beyond SQLite's own bookkeeping (its tables and indexes, with their SQL). */
 async function schemaOf(q: Client | Transaction): Promise<SchemaObject[]> {
-  const result = await q.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND type IN ('table', 'index') ORDER BY type = 'index', rowid");
+  const result = await q.execute(
+    "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND type IN ('table', 'index', 'view', 'trigger') ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, rowid",
+  );
   return result.rows.map((row) => ({ type: row.type as SchemaObject["type"], name: String(row.name), sql: String(row.sql) }));
 }
 
@@ -54,7 +56,14 @@ export async function copyDatabase(source: Client, target: Client): Promise<Copy
         if (page.rows.length < PAGE_ROWS) break;
       }
     }
-    for (const index of schema.filter((object) => object.type === "index")) await write.execute(index.sql);
+    // AUTOINCREMENT counters, so ids of rows deleted before the backup are never handed out again.
+    const sequences = await read.execute("SELECT name, seq FROM sqlite_sequence").catch(() => null);
+    for (const row of sequences?.rows ?? []) {
+      await write.execute({ sql: "DELETE FROM sqlite_sequence WHERE name = ?", args: [row.name as InValue] });
+      await write.execute({ sql: "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", args: [row.name as InValue, row.seq as InValue] });
+    }
+    // Views, indexes and triggers after the rows: a trigger must not fire on the restore's own inserts.
+    for (const object of schema.filter((object) => object.type !== "table")) await write.execute(object.sql);
     await write.commit();
     return { tables: tables.length, rows };
   } finally {

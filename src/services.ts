@@ -140,7 +140,7 @@ export function createServices({ database, clock, passwords, sealer, cardPayment
       following: (userId) => follows.following(userId),
       showReminders: (userId) => follows.reminders(userId),
       community: (userId) => community.contentOf(userId),
-      inbox: (userId) => notifications.list(userId, 200),
+      inbox: (userId) => notifications.all(userId),
     },
   });
   // Erasure: each module erases what it holds through its own service; orders and amounts stay.

@@ -57,6 +57,11 @@ describe("database backup and restore", () => {
     await buyer.client.get(`/checkout?sku=${skuId}`);
     const orderId = orderIdFrom(await buyer.client.post("/checkout", checkoutFields({ sku: skuId })));
 
+    // An AUTOINCREMENT counter ahead of the rows left (a failed sign-in since pruned) must survive.
+    await app.database.client.execute("INSERT INTO failed_sign_ins (email, at) VALUES ('gone@example.com', 0)");
+    await app.database.client.execute("DELETE FROM failed_sign_ins WHERE email = 'gone@example.com'");
+    const sequence = Number((await app.database.client.execute("SELECT seq FROM sqlite_sequence WHERE name = 'failed_sign_ins'")).rows[0]![0]);
+
     const file = join(app.dir, "backup.db");
     const backup = run("db-backup", file, `file:${app.databaseFile}`);
     expect(backup).toMatchObject({ status: 0, stderr: "" });
@@ -71,6 +76,7 @@ describe("database backup and restore", () => {
     expect(await counts(sqld.url)).toEqual(original);
     expect(await chainIntact(sqld.url)).toBe(true);
     const restored = createClient({ url: sqld.url });
+    expect(Number((await restored.execute("SELECT seq FROM sqlite_sequence WHERE name = 'failed_sign_ins'")).rows[0]![0])).toBe(sequence);
     expect(Number((await restored.execute({ sql: "SELECT total_fen FROM orders WHERE id = ?", args: [orderId] })).rows[0]![0])).toBe(3_300);
     restored.close();
 

@@ -25,6 +25,8 @@ export interface Notifications {
   notify(tx: Tx | undefined, userId: string, kind: string, params: NoticeParams, link?: string | null): Promise<string>;
   /** The user's notices, newest first. */
   list(userId: string, limit?: number): Promise<InboxNotice[]>;
+  /** Every notice to the user, oldest first (their data export: never cut short). */
+  all(userId: string): Promise<InboxNotice[]>;
   unreadCount(userId: string): Promise<number>;
   /** Marks the user's notices read (only theirs); returns how many changed. */
   markRead(userId: string, ids: readonly string[] | "all"): Promise<number>;
@@ -33,6 +35,8 @@ export interface Notifications {
 }
 
 const LIST_MAX = 200;
+
+const toNotice = (row: typeof notifications.$inferSelect): InboxNotice => ({ id: row.id, kind: row.kind, params: JSON.parse(row.params) as NoticeParams, link: row.link, createdAt: row.createdAt, readAt: row.readAt });
 
 export function createNotifications({ database, clock }: { database: Database; clock: Clock }): Notifications {
   const { db } = database;
@@ -54,7 +58,12 @@ export function createNotifications({ database, clock }: { database: Database; c
         .where(eq(notifications.userId, userId))
         .orderBy(desc(notifications.createdAt), desc(notifications.id))
         .limit(Math.min(Math.max(limit, 1), LIST_MAX));
-      return rows.map((row) => ({ id: row.id, kind: row.kind, params: JSON.parse(row.params) as NoticeParams, link: row.link, createdAt: row.createdAt, readAt: row.readAt }));
+      return rows.map(toNotice);
+    },
+
+    async all(userId) {
+      const rows = await db.select().from(notifications).where(eq(notifications.userId, userId)).orderBy(notifications.createdAt, notifications.id);
+      return rows.map(toNotice);
     },
 
     async unreadCount(userId) {
