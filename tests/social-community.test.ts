@@ -101,6 +101,21 @@ describe("posting", () => {
     expect(await scalar(app, "SELECT count(*) FROM community_posts WHERE author_id = ?", [outsider.id])).toBe(0);
   });
 
+  it("lets a host post while a show of theirs for the store is scheduled or live, and not once it has ended", async () => {
+    const guest = await app.services.accounts.createAccount({ email: "guest.host@example.com", displayName: "Guest host", password: "long-enough-password", roles: ["host"] }, { type: "system", id: "test" });
+    const show = await app.services.live.scheduleSession({ type: "system", id: "test" }, { storeId, hostId: guest.id, title: "Guest show", scheduledAt: new Date(Date.now() + 60 * 60_000), productIds: [] });
+    const host = app.client();
+    await host.signIn("guest.host@example.com", "long-enough-password");
+    await host.get(communityPath);
+    expect((await host.postMultipart(`${communityPath}/posts`, { body: "Guest show tonight" }, {})).status).toBe(303);
+
+    await app.services.live.startSession({ type: "user", id: guest.id }, show.id);
+    await app.services.live.endSession({ type: "user", id: guest.id }, show.id);
+    await host.get(communityPath);
+    expect((await host.postMultipart(`${communityPath}/posts`, { body: "Still here after the show" }, {})).status).toBe(403);
+    expect(await scalar(app, "SELECT count(*) FROM community_posts WHERE author_id = ?", [guest.id])).toBe(1);
+  });
+
   it("pages through posts newest first, without repeating or skipping one", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 22; i++) ids.push(await ownerPost(`Paging post ${i}`));
@@ -240,6 +255,28 @@ describe("moderation by the store's staff", () => {
     const [postEntry] = await app.services.audit.recent(1);
     expect(postEntry).toMatchObject({ action: "community.post_removed", subject: `community_post:${postId}` });
     expect((await app.services.audit.verifyChain()).intact).toBe(true);
+  });
+});
+
+describe("a post removed meanwhile", () => {
+  it("answers a like with the removed notice when staff removed the post while it was being liked", async () => {
+    const postId = await ownerPost("Soon gone");
+    const { client } = await newShopper(app, "late-liker");
+    await client.get(communityPath);
+    const ownerId = await userId("owner@demo.broadcart.test");
+    const like = app.services.community.like;
+    app.services.community.like = async (...args) => {
+      const likes = await like(...args);
+      await app.services.community.removePost(ownerId, postId); // staff, between the like and the answer
+      return likes;
+    };
+    try {
+      const liked = await client.post(`/community/posts/${postId}/like`, {}, { htmx: true });
+      expect(liked.status).toBe(200);
+      expect(await liked.text()).toContain("Removed.");
+    } finally {
+      app.services.community.like = like;
+    }
   });
 });
 

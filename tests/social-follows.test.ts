@@ -309,3 +309,27 @@ describe("access", () => {
     expect(await app.services.follows.reminders(followerAndSetter.id)).toEqual([]);
   });
 });
+
+describe("a show that never went live", () => {
+  it("leaves the reminder job once its start is long past, without a late reminder", async () => {
+    const saved = nowMs;
+    const stale = await scheduleShow("Never aired", 30 * MINUTE);
+    await app.services.follows.remind(bystander.id, stale.id);
+    const getSession = app.services.live.getSession;
+    let looks = 0;
+    app.services.live.getSession = (id) => {
+      if (id === stale.id) looks += 1;
+      return getSession(id);
+    };
+    try {
+      nowMs = stale.scheduledAt.getTime() + 3 * 60 * MINUTE; // the host never started it
+      expect(await app.services.showNotices.remindersDue()).toBe(0);
+      expect(await app.services.showNotices.remindersDue()).toBe(0);
+      expect(looks).toBe(1);
+      expect(await noticesOf(bystander.id, "show.reminder")).toEqual([]);
+    } finally {
+      app.services.live.getSession = getSession;
+      nowMs = saved;
+    }
+  });
+});

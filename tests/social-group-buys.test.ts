@@ -61,7 +61,8 @@ async function groupOffer({ size = 3, windowMinutes = 30, offerStock = 6, skuSto
 async function join(offerId: string, groupId: string | null, paymentMethod: "card" | "offline" = "offline") {
   const shopper = await newShopper(app, "groupie");
   await shopper.client.get(`/groups/offers/${offerId}/join${groupId ? `?group=${groupId}` : ""}`);
-  const response = await shopper.client.post(`/groups/offers/${offerId}/join`, { ...address, paymentMethod, idempotencyKey: randomToken(24), ...(groupId ? { group: groupId } : {}) });
+  // A street of their own: the per-address risk rule (orders to one address a day) never holds these orders.
+  const response = await shopper.client.post(`/groups/offers/${offerId}/join`, { ...address, street: `拼团路 ${randomToken(6)} 号`, paymentMethod, idempotencyKey: randomToken(24), ...(groupId ? { group: groupId } : {}) });
   const orderId = orderIdFrom(response);
   const group = (await text("SELECT group_id FROM group_members WHERE order_id = ?", [orderId]))!;
   return { ...shopper, orderId, groupId: group };
@@ -98,7 +99,7 @@ describe("group buys", () => {
     await payByCard(leader.orderId);
     await confirmCash(member.orderId);
     expect(await skuStock(app, skuId)).toBe(8);
-    expect(await offerStockLeft(offerId)).toBe(4);
+    expect(await offerStockLeft(offerId)).toBe(3); // the group holds units for all 3 seats from its start
     expect((await groupRow(leader.groupId)).seats_paid).toBe(2);
 
     // Paid but the group has not filled: it does not ship yet.
@@ -128,6 +129,55 @@ describe("group buys", () => {
     const again = await app.services.groupBuys.closeExpiredGroups();
     expect(again).toEqual({ failed: 0, refunded: 0, cancelled: 0 });
     expect(await skuStock(app, skuId)).toBe(10);
+  });
+
+  it("holds a whole group's units when it starts, so no more groups start than the offer's units can fill", async () => {
+    const { offerId } = await groupOffer({ size: 5, windowMinutes: 30, offerStock: 10, skuStock: 20 });
+    const first = await join(offerId, null);
+    expect(await offerStockLeft(offerId)).toBe(5);
+    const second = await join(offerId, null);
+    expect(await offerStockLeft(offerId)).toBe(0);
+
+    const third = await newShopper(app, "too-late");
+    await third.client.get(`/groups/offers/${offerId}/join`);
+    const refused = await third.client.post(`/groups/offers/${offerId}/join`, { ...address, paymentMethod: "offline", idempotencyKey: randomToken(24) });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain("This group offer has ended");
+    expect(await scalar(app, "SELECT count(*) FROM group_buys WHERE offer_id = ?", [offerId])).toBe(2);
+
+    // Joining an open group takes none of the offer's units: they were held when it started.
+    const offerPage = await (await third.client.get(`/groups/offers/${offerId}`)).text();
+    expect(offerPage).not.toContain(`href="/groups/offers/${offerId}/join"`); // no start button
+    expect(offerPage).not.toContain("This offer is not open right now");
+    expect(offerPage).toContain(`/groups/offers/${offerId}/join?group=${first.groupId}`);
+    await join(offerId, first.groupId);
+    expect(await offerStockLeft(offerId)).toBe(0);
+
+    // Both groups fail: each gives back its whole hold, once.
+    clock.offset += 31 * MINUTE;
+    const run = await app.services.groupBuys.closeExpiredGroups();
+    expect(run).toMatchObject({ failed: 2, cancelled: 3 });
+    expect((await groupRow(second.groupId)).status).toBe("failed");
+    expect(await offerStockLeft(offerId)).toBe(10);
+    await app.services.groupBuys.closeExpiredGroups();
+    expect(await offerStockLeft(offerId)).toBe(10);
+  });
+
+  it("gives a unit back when a member of a filled group is refunded", async () => {
+    const { offerId } = await groupOffer({ size: 2, offerStock: 4 });
+    const leader = await join(offerId, null);
+    const member = await join(offerId, leader.groupId);
+    await confirmCash(leader.orderId);
+    await confirmCash(member.orderId);
+    expect((await groupRow(leader.groupId)).status).toBe("filled");
+    expect(await offerStockLeft(offerId)).toBe(2);
+
+    await member.client.get(`/orders/${member.orderId}`);
+    expect((await member.client.post(`/orders/${member.orderId}/after-sales`, { kind: "refund_only", reason: "Changed my mind" }, { htmx: true })).status).toBe(200);
+    const requestId = (await text("SELECT id FROM after_sales WHERE order_id = ?", [member.orderId]))!;
+    expect((await staff.post(`/merchant/after-sales/${requestId}/decide`, { decision: "approve", note: "" }, { htmx: true })).status).toBe(200);
+    expect(await memberStatus(member.orderId)).toBe("refunded");
+    expect(await offerStockLeft(offerId)).toBe(3);
   });
 
   it("fills the last seat once when shoppers join for it at the same moment", async () => {
@@ -194,7 +244,7 @@ describe("group buys", () => {
     expect(await orderStatus(slow.orderId)).toBe("expired");
     expect(await memberStatus(slow.orderId)).toBe("left");
     expect((await groupRow(leader.groupId)).seats_taken).toBe(1);
-    expect(await offerStockLeft(offerId)).toBe(3);
+    expect(await offerStockLeft(offerId)).toBe(2); // the freed seat's unit stays held for the open group
     expect(await skuStock(app, skuId)).toBe(4);
 
     await late.client.get(`/groups/offers/${offerId}/join?group=${leader.groupId}`);

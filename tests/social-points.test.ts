@@ -272,6 +272,35 @@ describe("store sales from the till", () => {
     expect((await app.services.audit.verifyChain()).intact).toBe(true);
   });
 
+  it("deducts a full refund of the till sale that lifted the member to Silver at the tier it earned at", async () => {
+    const buyer = await shopper();
+    const memberCode = await memberCodeOf(buyer.client);
+    const { skuId } = await testProduct(app, { priceFen: 100_000, stock: 10 });
+    const code = await skuCode(app, skuId);
+    const sale = receipt(code, 100_000, "sale", memberCode);
+    await ingest([sale]);
+    expect(await entry(await storeOrderId(sale), "order_paid")).toMatchObject({ delta: 1_000, spend_fen: 100_000 }); // earned at Regular; now Silver
+
+    // Counted at Silver (the tier the sale itself brought) it would take 1,250 and leave −250.
+    const refund = receipt(code, 100_000, "refund", memberCode);
+    await ingest([refund]);
+    expect(await entry(await storeOrderId(refund), "order_refunded")).toMatchObject({ delta: -1_000, spend_fen: -100_000 });
+    expect(await balance(buyer.id)).toBe(0);
+  });
+
+  it("never deducts more for till refunds than the member's till sales earned", async () => {
+    const buyer = await shopper();
+    const memberCode = await memberCodeOf(buyer.client);
+    await paidOrder(buyer, 30_000); // 300 points online
+    const { skuId } = await testProduct(app, { priceFen: 5_000, stock: 10 });
+    const code = await skuCode(app, skuId);
+    await ingest([receipt(code, 5_000, "sale", memberCode)]); // 50 points at the till
+    const refund = receipt(code, 8_000, "refund", memberCode); // a refund receipt larger than any till sale of theirs
+    await ingest([refund]);
+    expect(await entry(await storeOrderId(refund), "order_refunded")).toMatchObject({ delta: -50 });
+    expect(await balance(buyer.id)).toBe(300);
+  });
+
   it("keeps an erased member's ledger, and their code names nobody any more", async () => {
     const buyer = await shopper();
     const memberCode = await memberCodeOf(buyer.client);

@@ -120,6 +120,23 @@ describe("referral rewards in points", () => {
     expect(figures[0]!.reversed).toBeGreaterThanOrEqual(1);
   });
 
+  it("rewards the sharer when the friend pressed Share on the product after opening the link", async () => {
+    const { productId, skuId } = await testProduct(app, { priceFen: 5_000, stock: 5 });
+    const sharer = await newShopper(app, "passed-on");
+    const friend = await newShopper(app, "passer");
+    const code = await share(sharer.client, productId);
+    await openLink(friend.client, code);
+    offsetMs += 60_000;
+    // The friend shares it on: their own link's visit (their browser, kept as fraud evidence) is newer.
+    const friendsCode = await share(friend.client, productId);
+    expect(friendsCode).not.toBe(code);
+    offsetMs += 60_000;
+    const orderId = await buyAndPay(friend.client, skuId);
+    expect(await reward(orderId)).toMatchObject({ status: "granted", referrerId: sharer.id });
+    expect(await referralPoints(sharer.id)).toBe(100);
+    expect(await referralPoints(friend.id)).toBe(0);
+  });
+
   it("gives nothing for buying through one's own link", async () => {
     const { productId, skuId } = await testProduct(app, { priceFen: 5_000, stock: 5 });
     const sharer = await newShopper(app, "self");
@@ -294,6 +311,13 @@ describe("referral pages and roles", () => {
     const noCoupon = await staff.post("/merchant/referrals", { rewardKind: "coupon", couponCode: "NO-SUCH-COUPON", windowDays: "7", active: "on" }, { htmx: true });
     expect(noCoupon.status).toBe(422);
     expect(await noCoupon.text()).toContain("no coupon with this code");
+  });
+
+  it("answers a program form whose coupon code is a file with 422, not an error", async () => {
+    await staff.get("/merchant/referrals");
+    const response = await staff.postMultipart("/merchant/referrals", { rewardKind: "coupon", windowDays: "7", active: "on" }, { couponCode: new File(["REF-1"], "code.txt", { type: "text/plain" }) }, { htmx: true });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain("Enter the coupon");
   });
 
   it("erases a person's visits through links but keeps the rewards", async () => {

@@ -66,6 +66,14 @@ async function paidOrder(buyer: Shopper, priceFen: number): Promise<string> {
   return orderId;
 }
 
+/** The buyer asks for a refund of a paid order and the store's staff approve it. */
+async function refund(buyer: Shopper, orderId: string) {
+  await buyer.client.get(`/orders/${orderId}`);
+  expect((await buyer.client.post(`/orders/${orderId}/after-sales`, { kind: "refund_only", reason: "Changed my mind" }, { htmx: true })).status).toBe(200);
+  const requestId = String((await app.database.client.execute({ sql: "SELECT id FROM after_sales WHERE order_id = ?", args: [orderId] })).rows[0]![0]);
+  expect((await staff.post(`/merchant/after-sales/${requestId}/decide`, { decision: "approve", note: "" }, { htmx: true })).status).toBe(200);
+}
+
 const claimsOf = async (userId: string, couponId: string) => scalar(app, "SELECT count(*) FROM coupon_claims WHERE user_id = ? AND coupon_id = ?", [userId, couponId]);
 const grantsOf = async (userId: string) => scalar(app, "SELECT count(*) FROM tier_coupon_grants WHERE user_id = ?", [userId]);
 const audited = (action: string, subject: string) => scalar(app, "SELECT count(*) FROM audit_entries WHERE action = ? AND subject = ?", [action, subject]);
@@ -180,6 +188,32 @@ describe("granting tier coupons", () => {
     expect(await claimsOf(buyer.id, late.id)).toBe(1);
     const inbox = await (await buyer.client.get("/inbox")).text();
     expect(inbox).toContain("Late silver gift");
+  });
+
+  it("takes back the unused Silver coupon when a refund drops the member below Silver, and gives it again on reaching Silver again", async () => {
+    const buyer = await shopper();
+    const orderId = await paidOrder(buyer, 100_000); // ¥1,000: Silver
+    expect((await app.services.orders.coupons.unusedClaims(buyer.id)).map((claim) => claim.coupon.id)).toContain(silver.id);
+
+    await refund(buyer, orderId); // back to ¥0 in 12 months: Regular
+    expect((await app.services.orders.coupons.unusedClaims(buyer.id)).map((claim) => claim.coupon.id)).not.toContain(silver.id);
+    expect(await claimsOf(buyer.id, silver.id)).toBe(0);
+    expect(await scalar(app, "SELECT count(*) FROM tier_coupon_grants WHERE user_id = ? AND coupon_id = ?", [buyer.id, silver.id])).toBe(0);
+    expect(await audited("tier_coupon.revoked", `user:${buyer.id}`)).toBeGreaterThanOrEqual(1);
+
+    await paidOrder(buyer, 100_000); // Silver again
+    expect(await claimsOf(buyer.id, silver.id)).toBe(1);
+  });
+
+  it("keeps a used Silver coupon when a refund drops the member below Silver, and records it", async () => {
+    const buyer = await shopper();
+    const big = await paidOrder(buyer, 100_000); // Silver
+    const used = await placeOrder(buyer, 5_000, { couponCode: silver.code }); // the claim is used on an order
+    expect(await scalar(app, "SELECT count(*) FROM coupon_claims WHERE user_id = ? AND coupon_id = ? AND order_id = ?", [buyer.id, silver.id, used])).toBe(1);
+
+    await refund(buyer, big);
+    expect(await claimsOf(buyer.id, silver.id)).toBe(1);
+    expect(await audited("tier_coupon.kept_used", `user:${buyer.id}`)).toBe(1);
   });
 
   it("skips a claimed-out coupon without failing the payment, and still gives the others", async () => {

@@ -126,7 +126,9 @@ export function communityRoutes({ community, catalog }: { community: Community; 
     app.post(`/community/posts/:postId/${liking}`, allow.signedIn(), async (c) => {
       const postId = c.req.param("postId");
       const likes = await community[liking](c.var.user!.id, postId);
-      const post = (await community.post(postId, userId(c)))!;
+      const post = await community.post(postId, userId(c));
+      // Staff removed the post between the like and this answer.
+      if (!post) return renderPage(c, c.var.t("community.removed"), <Notice kind="info">{c.var.t("community.removed")}</Notice>);
       if (!isHtmx(c)) return redirectAfterPost(c, pagePath(post.storeId, postId));
       return c.html(<LikeForm v={viewContext(c)} post={{ id: postId, likes, likedByViewer: liking === "like" }} standing={await viewerStanding(c, post.storeId)} />);
     });

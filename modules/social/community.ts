@@ -63,10 +63,11 @@ export function createCommunity(deps: CommunityDeps) {
   const feed = createCommunityFeed({ db, catalog, live, displayNames });
 
   const isStaff = async (storeId: string, userId: string) => (await catalog.managedStores(userId)).some((store) => store.id === storeId);
-  // A host belongs to a store by its staff list (position "host") or by hosting one of its shows.
+  // A host belongs to a store by its staff list (position "host") or by hosting one of its shows that
+  // is still scheduled or live: a guest host's rights end with their show, not with a past one.
   async function isAuthor(storeId: string, userId: string) {
     if ((await catalog.storesOf(userId)).some((store) => store.id === storeId)) return true;
-    return (await live.sessionsOfHost(userId, 500)).some((session) => session.store.id === storeId);
+    return (await live.sessionsOfHost(userId, 500)).some((session) => session.store.id === storeId && (session.status === "scheduled" || session.status === "live"));
   }
 
   async function isMuted(q: Queryable, storeId: string, userId: string) {

@@ -45,7 +45,8 @@ export function groupBuyRoutes(deps: GroupBuyRouteDeps) {
   const app = new Hono<AppEnv>();
   type C = Context<AppEnv>;
   const idOrNull = (value: string | undefined, prefix: string) => (value && idPattern(prefix).test(value) ? value : null);
-  const isOpen = (offer: GroupOffer, now: Date) => offer.active && offer.startsAt <= now && offer.endsAt > now && offer.stockLeft > 0;
+  // Open groups hold their units: the offer stays open for joining them when no new group can start.
+  const isOpen = (offer: GroupOffer, now: Date, openGroups: number) => offer.active && offer.startsAt <= now && offer.endsAt > now && (offer.stockLeft >= offer.groupSize || openGroups > 0);
   /** A show's order when the shopper came from the show the offer is featured in. */
   const channelOf = (offer: GroupOffer, liveId: string | null) => (liveId && liveId === offer.liveSessionId ? { channel: "live" as const, liveSessionId: liveId } : { channel: "storefront" as const, liveSessionId: null });
 
@@ -56,7 +57,7 @@ export function groupBuyRoutes(deps: GroupBuyRouteDeps) {
     const product = await catalog.getPublishedProduct(offer.productId).catch(() => null);
     const regularFen = product?.skus.find((sku) => sku.id === offer.skuId)?.price.amount ?? null;
     const groups = await groupBuys.openGroups(offer.id);
-    const page = <OfferPage v={vc} offer={offer} regularFen={regularFen} groups={groups} open={isOpen(offer, now)} now={now} live={idOrNull(c.req.query("live"), "liv")} />;
+    const page = <OfferPage v={vc} offer={offer} regularFen={regularFen} groups={groups} open={isOpen(offer, now, groups.length)} now={now} live={idOrNull(c.req.query("live"), "liv")} />;
     return renderPage(c, vc.t("groups.offer_title", { title: vc.pick(offer.titleZh, offer.titleEn) }), page);
   });
 

@@ -1,10 +1,13 @@
 // Seats in groups, taken inside the order's own transaction (checkout calls take()) and settled by
-// the order's events. The last seat is race-safe: a seat is a conditional update of the group's
-// count (open, not full, not expired) and of the offer's units (some left); a refusal throws, and
-// the whole order rolls back. A group fills when its last seat is paid within its window: every
-// member's order is then released to ship. A member whose order closes unpaid, or is refunded while
-// the group is still open, gives the seat and the offer's unit back.
-import { and, eq, gt, inArray, lt, sql } from "drizzle-orm";
+// the order's events. Starting a group holds the offer's units for all its seats at once (a
+// conditional update: at least the group's size left), so no more groups start than the units can
+// fill; joining takes no unit. The last seat is race-safe: a seat is a conditional update of the
+// group's count (open, not full, not expired); a refusal throws, and the whole order rolls back. A
+// group fills when its last seat is paid within its window: every member's order is then released
+// to ship. A member whose order closes unpaid, or is refunded, while the group is open gives the
+// seat back and its unit stays held for the group; a failed group gives its whole hold back once
+// (group-buy-window.ts); a member refunded after the group filled gives their unit back.
+import { and, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Database, Tx } from "../../db/database.ts";
 import { groupBuys, groupMembers, groupOffers } from "../../db/schema/social.ts";
 import type { Actor, AuditTrail } from "../compliance/index.ts";
@@ -31,7 +34,8 @@ const HOLDING = ["paying", "paid", "confirmed"] as const;
 async function runningOffer(q: Q, offerId: string, now: Date): Promise<GroupOffer> {
   const [offer] = await q.select().from(groupOffers).where(eq(groupOffers.id, offerId));
   if (!offer) throw new NotFound("group_offer_not_found");
-  if (!offer.active || offer.startsAt > now || offer.endsAt <= now || offer.stockLeft <= 0) throw new GroupOfferOver();
+  // No units check here: joining an open group uses the units it holds; starting one checks its own.
+  if (!offer.active || offer.startsAt > now || offer.endsAt <= now) throw new GroupOfferOver();
   return offer;
 }
 
@@ -50,9 +54,10 @@ export function createGroupSeats({ database, audit, clock, groupOrders, notifica
   const system: Actor = { type: "system", id: "group_buys" };
   const seatOf = (offer: GroupOffer, groupId: string | null): GroupSeat => ({ groupId, unitPriceFen: offer.groupPriceFen, currency: offer.currency, skuId: offer.skuId });
 
-  async function takeOfferUnit(tx: Tx, offerId: string) {
-    const taken = await tx.update(groupOffers).set({ stockLeft: sql`${groupOffers.stockLeft} - 1` }).where(and(eq(groupOffers.id, offerId), gt(groupOffers.stockLeft, 0)));
-    if (taken.rowsAffected !== 1) throw new GroupOfferOver();
+  /** Holds the offer's units for every seat of a new group; GroupOfferOver when fewer are left. */
+  async function holdGroupUnits(tx: Tx, offer: GroupOffer) {
+    const held = await tx.update(groupOffers).set({ stockLeft: sql`${groupOffers.stockLeft} - ${offer.groupSize}` }).where(and(eq(groupOffers.id, offer.id), gte(groupOffers.stockLeft, offer.groupSize)));
+    if (held.rowsAffected !== 1) throw new GroupOfferOver();
   }
 
   async function seatMember(tx: Tx, groupId: string, userId: string, orderId: string, now: Date) {
@@ -66,20 +71,24 @@ export function createGroupSeats({ database, audit, clock, groupOrders, notifica
     if (back.rowsAffected !== 1) throw new AlreadyInGroup();
   }
 
-  /** A member's seat goes back while the group is open: the count, and the offer's unit in any case. */
-  async function releaseSeat(tx: Tx, event: OrderEvent, from: "paying" | "paid", to: "left" | "refunded") {
+  /**
+   * A member's seat goes back. While the group is open the seat frees and its unit stays held for the
+   * group; after it filled (a confirmed member refunded) the unit goes back to the offer; a failed
+   * group already gave its whole hold back when it failed.
+   */
+  async function releaseSeat(tx: Tx, event: OrderEvent, from: readonly ("paying" | "paid" | "confirmed")[], to: "left" | "refunded") {
     const [member] = await tx.select().from(groupMembers).where(eq(groupMembers.orderId, event.orderId));
-    if (!member || member.status !== from) return;
-    const moved = await tx.update(groupMembers).set({ status: to }).where(and(eq(groupMembers.orderId, event.orderId), eq(groupMembers.status, from)));
+    if (!member || !(from as readonly string[]).includes(member.status)) return;
+    const moved = await tx.update(groupMembers).set({ status: to }).where(and(eq(groupMembers.orderId, event.orderId), eq(groupMembers.status, member.status)));
     if (moved.rowsAffected !== 1) return;
     const [group] = await tx.select().from(groupBuys).where(eq(groupBuys.id, member.groupId));
     if (!group) return;
-    await tx.update(groupOffers).set({ stockLeft: sql`${groupOffers.stockLeft} + 1` }).where(eq(groupOffers.id, group.offerId));
+    if (group.status === "filled") await tx.update(groupOffers).set({ stockLeft: sql`${groupOffers.stockLeft} + 1` }).where(eq(groupOffers.id, group.offerId));
     if (group.status === "open") {
-      const paid = from === "paid" ? sql`${groupBuys.seatsPaid} - 1` : groupBuys.seatsPaid;
+      const paid = member.status === "paid" ? sql`${groupBuys.seatsPaid} - 1` : groupBuys.seatsPaid;
       await tx.update(groupBuys).set({ seatsTaken: sql`${groupBuys.seatsTaken} - 1`, seatsPaid: paid }).where(and(eq(groupBuys.id, group.id), eq(groupBuys.status, "open")));
     }
-    await audit.record(tx, { actor: system, action: "group_buy.seat_released", subject: `group_buy:${group.id}`, data: { orderId: event.orderId, userId: member.userId, was: from, now: to, groupStatus: group.status } });
+    await audit.record(tx, { actor: system, action: "group_buy.seat_released", subject: `group_buy:${group.id}`, data: { orderId: event.orderId, userId: member.userId, was: member.status, now: to, groupStatus: group.status, unitReturned: group.status === "filled" } });
   }
 
   /** The group's last seat is paid in its window: every member's order may ship. */
@@ -103,7 +112,7 @@ export function createGroupSeats({ database, audit, clock, groupOrders, notifica
       const now = clock.now();
       const offer = await runningOffer(db, offerId, now);
       if (groupId) await refuseJoining(db, offer, groupId, userId, now);
-      else if (offer.stockLeft < offer.groupSize) throw new GroupOfferOver();
+      else if (offer.stockLeft < offer.groupSize) throw new GroupOfferOver(); // a new group holds units for all its seats
       return seatOf(offer, groupId);
     },
 
@@ -111,9 +120,8 @@ export function createGroupSeats({ database, audit, clock, groupOrders, notifica
       const offer = await runningOffer(tx, offerId, now);
       if (offer.skuId !== skuId || quantity !== 1) throw new BadRequest("group_offer_mismatch");
       if (!groupId) {
-        // A new group only while the offer still has units for all of it: else it could never fill.
-        if (offer.stockLeft < offer.groupSize) throw new GroupOfferOver();
-        await takeOfferUnit(tx, offerId);
+        // A new group holds the units for all its seats: else more groups could start than could ever fill.
+        await holdGroupUnits(tx, offer);
         const id = newId("gbu", now.getTime());
         const expiresAt = new Date(Math.min(now.getTime() + offer.windowMinutes * 60_000, offer.endsAt.getTime()));
         await tx.insert(groupBuys).values({ id, offerId, leaderId: userId, status: "open", seatsTaken: 1, seatsPaid: 0, expiresAt, createdAt: now });
@@ -129,8 +137,7 @@ export function createGroupSeats({ database, audit, clock, groupOrders, notifica
         await refuseJoining(tx, offer, groupId, userId, now);
         throw new GroupFull();
       }
-      await seatMember(tx, groupId, userId, orderId, now);
-      await takeOfferUnit(tx, offerId);
+      await seatMember(tx, groupId, userId, orderId, now); // its unit was held when the group started
       await audit.record(tx, { actor: { type: "user", id: userId }, action: "group_buy.joined", subject: `group_buy:${groupId}`, data: { offerId, orderId } });
       return seatOf(offer, groupId);
     },
@@ -145,8 +152,8 @@ export function createGroupSeats({ database, audit, clock, groupOrders, notifica
       const [group] = await tx.select().from(groupBuys).innerJoin(groupOffers, eq(groupOffers.id, groupBuys.offerId)).where(eq(groupBuys.id, member.groupId));
       if (group) await fill(tx, member.groupId, group.group_offers, event.at);
     },
-    closedUnpaid: (tx, event) => releaseSeat(tx, event, "paying", "left"),
-    refunded: (tx, event) => releaseSeat(tx, event, "paid", "refunded"),
+    closedUnpaid: (tx, event) => releaseSeat(tx, event, ["paying"], "left"),
+    refunded: (tx, event) => releaseSeat(tx, event, ["paid", "confirmed"], "refunded"),
   };
 
   return { seats, events };

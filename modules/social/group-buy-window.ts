@@ -2,9 +2,10 @@
 // a group is claimed with a conditional status update, so only one instance closes it. Then every
 // member still holding a seat is settled through the orders service (unpaid → cancelled, paid →
 // refunded, a card through the provider; the SKU's units go back through orders), and the order
-// events give the member's seat and the offer's unit back (group-buy-seats.ts) in the same
-// transaction. Members left unsettled by a crash are picked up by the next run.
-import { and, asc, eq, inArray, lte } from "drizzle-orm";
+// events move each member's seat (group-buy-seats.ts) in the same transaction. The offer's units the
+// group held since it started (one per seat) go back once, in the transaction that claims it as
+// failed. Members left unsettled by a crash are picked up by the next run.
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { groupBuys, groupMembers, groupOffers } from "../../db/schema/social.ts";
 import type { Actor, AuditTrail } from "../compliance/index.ts";
@@ -41,6 +42,7 @@ export function createGroupWindow({ database, audit, clock, groupOrders, notific
       const won = await database.write(async (tx) => {
         const failed = await tx.update(groupBuys).set({ status: "failed", closedAt: now }).where(and(eq(groupBuys.id, group.id), eq(groupBuys.status, "open"), lte(groupBuys.expiresAt, now)));
         if (failed.rowsAffected !== 1) return false;
+        await tx.update(groupOffers).set({ stockLeft: sql`${groupOffers.stockLeft} + ${groupOffers.groupSize}` }).where(eq(groupOffers.id, group.offerId));
         await audit.record(tx, { actor, action: "group_buy.failed", subject: `group_buy:${group.id}`, data: { offerId: group.offerId, seatsTaken: group.seatsTaken, seatsPaid: group.seatsPaid } });
         return true;
       });

@@ -11,7 +11,7 @@ import type { Clock } from "../../src/platform/clock.ts";
 import { DomainError } from "../../src/platform/errors.ts";
 import type { Logger } from "../../src/platform/logging.ts";
 import type { MemberCodes } from "./member-codes.ts";
-import { MEMBERSHIP_CURRENCY, maxRedeemablePoints, pointsEarned, pointsValueFen, tierFor, tierProgress, type Tier, type TierProgress } from "./membership-rules.ts";
+import { MEMBERSHIP_CURRENCY, maxRedeemablePoints, pointsEarned, pointsValueFen, TIERS, tierFor, tierProgress, type Tier, type TierProgress } from "./membership-rules.ts";
 import { NotEnoughPoints, type PointsEntry, type PointsLedger } from "./points-ledger.ts";
 
 /** More points than the order may take (at most REDEEM_MAX_PERCENT of what its goods cost). */
@@ -36,8 +36,11 @@ export interface MembershipDeps {
   ledger: PointsLedger;
   memberCodes: MemberCodes;
   log?: Logger;
-  /** Tier benefits handed out after an earning, in the order's transaction (tier-coupons.ts). */
-  tierBenefits?: { afterEarning(tx: Tx, userId: string, before: Tier, after: Tier, at: Date): Promise<void> };
+  /** Tier benefits handed out after an earning and taken back when a refund lowers the tier, in the order's transaction (tier-coupons.ts). */
+  tierBenefits?: {
+    afterEarning(tx: Tx, userId: string, before: Tier, after: Tier, at: Date): Promise<void>;
+    afterTierDrop(tx: Tx, userId: string, after: Tier, at: Date): Promise<void>;
+  };
 }
 
 export function createMembership({ database, audit, clock, ledger, memberCodes, log, tierBenefits }: MembershipDeps) {
@@ -82,12 +85,21 @@ export function createMembership({ database, audit, clock, ledger, memberCodes, 
     },
 
     async refunded(tx, event) {
-      if (event.channel === "store") return deductStoreRefund(tx, event);
-      const earned = await ledger.entryOf(tx, event.orderId, "order_paid");
-      // A partial refund takes back its share of what was earned (and returns its share of points spent).
-      const share = earned && earned.spendFen > 0 ? Math.min(1, Math.max(0, event.totalFen) / earned.spendFen) : 1;
-      if (earned) await reverseEarning(tx, event, earned, share);
-      await returnRedemption(tx, event, share);
+      const userId = await memberOf(tx, event);
+      if (!userId) return;
+      const before = tierFor(await ledger.spendSince(tx, userId, event.at));
+      if (event.channel === "store") {
+        await deductStoreRefund(tx, event, userId);
+      } else {
+        const earned = await ledger.entryOf(tx, event.orderId, "order_paid");
+        // A partial refund takes back its share of what was earned (and returns its share of points spent).
+        const share = earned && earned.spendFen > 0 ? Math.min(1, Math.max(0, event.totalFen) / earned.spendFen) : 1;
+        if (earned) await reverseEarning(tx, event, earned, share);
+        await returnRedemption(tx, event, share);
+      }
+      // The refund took the spend below the tier: benefits of the tiers above go back (pay, collect, refund).
+      const after = tierFor(await ledger.spendSince(tx, userId, event.at));
+      if (TIERS.indexOf(after) < TIERS.indexOf(before)) await tierBenefits?.afterTierDrop(tx, userId, after, event.at);
     },
 
     async closedUnpaid(tx, event) {
@@ -104,11 +116,16 @@ export function createMembership({ database, audit, clock, ledger, memberCodes, 
     if (posted) await record(tx, userId, "points.reversed", { orderId: event.orderId, points, spendFen });
   }
 
-  /** A till's refund receipt is an order of its own: it takes back what its amount would have earned. */
-  async function deductStoreRefund(tx: Tx, event: OrderEvent) {
-    const userId = await memberOf(tx, event);
-    if (!userId || event.currency !== MEMBERSHIP_CURRENCY) return;
-    const { points } = await earningAtTier(tx, userId, event.totalFen, event.currency, event.at);
+  /**
+   * A till's refund receipt is an order of its own, not linked to the sale it refunds: it takes back
+   * what its amount earned at the tier before that amount counted (the spend includes the refunded
+   * sale, which may itself have lifted the tier), and never more than the member's till sales earned
+   * over the tier window, so a full refund of the only sale returns the balance to what it was.
+   */
+  async function deductStoreRefund(tx: Tx, event: OrderEvent, userId: string) {
+    if (event.currency !== MEMBERSHIP_CURRENCY) return;
+    const tier = tierFor(Math.max(0, (await ledger.spendSince(tx, userId, event.at)) - event.totalFen));
+    const points = Math.min(pointsEarned(event.totalFen, event.currency, tier), await ledger.storeEarnedSince(tx, userId, event.at));
     const posted = await ledger.post(tx, { userId, delta: -points, reason: "order_refunded", orderId: event.orderId, storeId: event.storeId, spendFen: -event.totalFen, note: "store", at: event.at }, { allowNegative: true });
     if (posted) await record(tx, userId, "points.reversed", { orderId: event.orderId, points, spendFen: event.totalFen, channel: "store" });
   }

@@ -3,7 +3,7 @@
 // the rows: they hold no personal data beyond the user id). Writes happen inside the caller's
 // transaction, so points move together with the order event or checkout that causes them; the
 // unique (order, reason) index makes a redelivered event a no-op.
-import { and, desc, eq, gte, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import type { Database, Tx } from "../../db/database.ts";
 import { pointsLedger } from "../../db/schema/social.ts";
 import { DomainError } from "../../src/platform/errors.ts";
@@ -92,6 +92,16 @@ export function createPointsLedger({ database }: { database: Database }) {
         .select({ total: sql<number>`coalesce(sum(${pointsLedger.spendFen}), 0)` })
         .from(pointsLedger)
         .where(and(eq(pointsLedger.userId, userId), gte(pointsLedger.createdAt, since)));
+      return Math.max(0, Number(row?.total ?? 0));
+    },
+
+    /** Points the member's till sales earned over the tier window, net of what till refunds took back. */
+    async storeEarnedSince(q: Tx | typeof db, userId: string, now: Date): Promise<number> {
+      const since = new Date(now.getTime() - TIER_WINDOW_DAYS * DAY_MS);
+      const [row] = await q
+        .select({ total: sql<number>`coalesce(sum(${pointsLedger.delta}), 0)` })
+        .from(pointsLedger)
+        .where(and(eq(pointsLedger.userId, userId), eq(pointsLedger.note, "store"), inArray(pointsLedger.reason, ["order_paid", "order_refunded"]), gte(pointsLedger.createdAt, since)));
       return Math.max(0, Number(row?.total ?? 0));
     },
 

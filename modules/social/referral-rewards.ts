@@ -4,7 +4,10 @@
 //
 // Attribution: the buyer's last click (by account, or by the order's browser id) within the store's
 // window (referral_programs.window_days) on a link of the order's store whose target is in the order:
-// one of its products, or its live session. Last click wins between sharers.
+// one of its products, or its live session. Last click wins between sharers. A sharer's own visits of
+// their link (recorded when they press "Share") are not clicks that lead anyone to buy: they are only
+// considered when the buyer has no other click, so buying through one's own link is still refused
+// ("self_referral") and a buyer who shares on what a friend sent them does not cancel the friend's reward.
 // Nothing is earned (a "refused" row says why) when the sharer is the buyer ("self_referral"), when
 // the order or the click came from a browser the sharer used ("same_device": the sharer's own visits
 // of their links, recorded when they share, and their own orders' browsers), or when the order ships
@@ -16,7 +19,7 @@
 // give back the whole order) reverses the whole reward: points go back through the ledger (even below
 // zero), a coupon claim is taken back if unused, and if already used the row says it could not be
 // ("coupon_already_used" in its reason).
-import { and, desc, eq, gte, inArray, isNotNull, lte, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNotNull, isNull, lte, ne, or, type SQL } from "drizzle-orm";
 import type { Tx } from "../../db/database.ts";
 import { referralClicks, referralLinks, referralPrograms, referralRewards } from "../../db/schema/social.ts";
 import type { OrderEvent, OrderEvents } from "../orders/index.ts";
@@ -26,8 +29,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const system = { type: "system", id: "referrals" } as const;
 
 export function referralRewardsListener({ audit, catalog, orders, points, notifications }: ReferralsDeps): OrderEvents {
-  /** The buyer's last click in the window on a link of this store to something in this order. */
+  /** The buyer's last click in the window on a link of this store to something in this order, others' links before their own. */
   async function lastClick(tx: Tx, event: OrderEvent, windowDays: number) {
+    return (await lastClickWhere(tx, event, windowDays, or(isNull(referralClicks.visitorUserId), ne(referralClicks.visitorUserId, referralLinks.userId))!)) ?? (await lastClickWhere(tx, event, windowDays));
+  }
+
+  async function lastClickWhere(tx: Tx, event: OrderEvent, windowDays: number, visits?: SQL) {
     const productIds = [...new Set(event.lines.map((line) => line.productId))];
     const targets: SQL[] = [];
     if (productIds.length) targets.push(and(eq(referralLinks.targetType, "product"), inArray(referralLinks.targetId, productIds))!);
@@ -38,7 +45,7 @@ export function referralRewardsListener({ audit, catalog, orders, points, notifi
       .select({ click: referralClicks, link: referralLinks })
       .from(referralClicks)
       .innerJoin(referralLinks, eq(referralLinks.code, referralClicks.code))
-      .where(and(eq(referralLinks.storeId, event.storeId), visitor, gte(referralClicks.createdAt, new Date(event.at.getTime() - windowDays * DAY_MS)), lte(referralClicks.createdAt, event.at), or(...targets)))
+      .where(and(eq(referralLinks.storeId, event.storeId), visitor, visits, gte(referralClicks.createdAt, new Date(event.at.getTime() - windowDays * DAY_MS)), lte(referralClicks.createdAt, event.at), or(...targets)))
       .orderBy(desc(referralClicks.createdAt))
       .limit(1);
     return found ?? null;

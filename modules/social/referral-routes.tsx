@@ -49,7 +49,8 @@ function parseProgram(body: ProgramFormValues): { ok: true; value: ProgramInput 
   const errors: FieldErrors = shape.ok ? {} : { ...shape.errors };
   const points = v.safeParse(pointsShape, body.rewardPoints ?? "");
   if (body.rewardKind === "points" && !points.success) errors.rewardPoints = "referrals.validation.points";
-  if (body.rewardKind === "coupon" && !body.couponCode?.trim()) errors.couponCode = "referrals.validation.coupon_code";
+  // A multipart post may carry a file under any field name: only a string is a code.
+  if (body.rewardKind === "coupon" && (typeof body.couponCode !== "string" || !body.couponCode.trim())) errors.couponCode = "referrals.validation.coupon_code";
   if (!shape.ok || Object.keys(errors).length > 0) return { ok: false, errors };
   const value = shape.value;
   return {
@@ -140,7 +141,8 @@ export function referralRoutes({ referrals, catalog, live, managedStore, browser
     const vc = viewContext(c);
     const store = await managedStore(c.var.user!.id);
     if (!store) return renderPage(c, vc.t("referrals.merchant_title"), <Notice kind="error">{vc.t("merchant.no_store")}</Notice>, 409);
-    const body = (await c.req.parseBody()) as ProgramFormValues;
+    // Text fields only: a file sent under a field's name is neither parsed nor echoed into the form.
+    const body = Object.fromEntries(Object.entries(await c.req.parseBody()).filter(([, value]) => typeof value === "string")) as ProgramFormValues;
     const again = (errors: FieldErrors) => merchantPage(c, store, <ProgramForm v={vc} values={body} errors={errors} exists />, 422);
     const parsed = parseProgram(body);
     if (!parsed.ok) return again(parsed.errors);

@@ -67,6 +67,15 @@ export function createShowNotices({ database, clock, live, notifications, remind
     });
   }
 
+  /**
+   * A show whose start is long past without going live (or that ended) will never be reminded of:
+   * its reminder is claimed with no recipients, so the job stops loading it every minute. Its
+   * "started" notice is a claim of its own and still goes out if the room starts after all.
+   */
+  async function retire(sessionId: string) {
+    await database.write((tx) => claim(tx, sessionId, "reminder"));
+  }
+
   return {
     /**
      * The reminder job: each show starting within the next REMIND_BEFORE minutes that has reminders
@@ -85,6 +94,7 @@ export function createShowNotices({ database, clock, live, notifications, remind
         }
         const startsAt = session.scheduledAt.getTime();
         if (session.status === "scheduled" && startsAt > now && startsAt <= until) sent += await remind(session);
+        else if (session.status === "ended" || (session.status === "scheduled" && startsAt + remindBeforeMinutes * 60_000 <= now)) await retire(session.id);
       }
       return sent;
     },

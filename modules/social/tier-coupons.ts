@@ -12,7 +12,11 @@
 // check is "tier at or above", not only "crossed now", and the grants' primary key (user, coupon)
 // keeps it once. A coupon that cannot be given (withdrawn, ended, claimed out) is skipped and logged
 // and no grant row is written, so it comes on a later order if a claim frees up; the payment never
-// fails for it. Coupons already given stay with the member when a refund lowers their tier.
+// fails for it. When a refund lowers the member's tier (membership.ts calls `afterTierDrop` in the
+// refund's transaction), the unused claims of coupons given for the tiers above the new one are
+// revoked and their grant rows deleted, so a member cannot pay a big order, collect the coupons and
+// refund it; reaching the tier again gives them again. A claim already used on an order stays with
+// the member (audited as "tier_coupon.kept_used") and keeps its grant row: it is not given twice.
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Database, Tx } from "../../db/database.ts";
 import { tierCouponGrants, tierCoupons } from "../../db/schema/social.ts";
@@ -27,11 +31,13 @@ import { TierCouponNotOurs, TierCouponRegistered, TierCouponUnavailable } from "
 export type CouponTier = Exclude<TierId, "regular">;
 export const COUPON_TIERS: readonly CouponTier[] = ["silver", "gold", "diamond"];
 
-/** What tier coupons need of the orders module: the store's coupons, and a claim handed out inside an order event. */
+/** What tier coupons need of the orders module: the store's coupons, and a claim handed out (or taken back) inside an order event. */
 export interface TierCouponOrders {
   byCode(code: string): Promise<Coupon>;
   listForStore(storeId: string): Promise<Coupon[]>;
   grantClaim(tx: Tx, actor: Actor, userId: string, couponId: string, now: Date): Promise<{ claimId: string; coupon: Coupon } | null>;
+  /** False when the claim was used on an order (or is gone): only unused claims are revoked. */
+  revokeClaim(tx: Tx, actor: Actor, claimId: string): Promise<boolean>;
 }
 
 export interface TierCouponsDeps {
@@ -163,6 +169,26 @@ export function createTierCoupons({ database, audit, clock, coupons, catalog, no
       }
       if (!crossed && granted.length === 0) return;
       await notifications.notify(tx, userId, "tier.reached", { tier: after.id, crossed, couponsZh: granted.map((c) => c.nameZh), couponsEn: granted.map((c) => c.nameEn) }, "/member");
+    },
+
+    /**
+     * Inside a refund's transaction that lowered the member's tier to `after`: takes back the unused
+     * claims of coupons given for tiers above it and forgets those grants; used claims stay (see the top comment).
+     */
+    async afterTierDrop(tx: Tx, userId: string, after: Tier, at: Date): Promise<void> {
+      const entitled = new Set<string>(tiersUpTo(after.id));
+      const grants = await tx.select().from(tierCouponGrants).where(eq(tierCouponGrants.userId, userId));
+      for (const grant of grants) {
+        if (entitled.has(grant.tier)) continue;
+        const data = { couponId: grant.couponId, tier: grant.tier, claimId: grant.claimId, tierNow: after.id, at: at.toISOString() };
+        const revoked = grant.claimId === null || (await coupons.revokeClaim(tx, system, grant.claimId));
+        if (!revoked) {
+          await audit.record(tx, { actor: system, action: "tier_coupon.kept_used", subject: `user:${userId}`, data });
+          continue;
+        }
+        await tx.delete(tierCouponGrants).where(and(eq(tierCouponGrants.userId, userId), eq(tierCouponGrants.couponId, grant.couponId)));
+        await audit.record(tx, { actor: system, action: "tier_coupon.revoked", subject: `user:${userId}`, data });
+      }
     },
   };
 }
