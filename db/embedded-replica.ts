@@ -20,7 +20,7 @@ export interface EmbeddedReplicaOptions {
   authToken?: string | undefined;
   /** How often the replica syncs by itself, so other shoppers' changes show up; 1000 ms unless told. */
   syncEveryMs?: number;
-  /** How long catchUp() keeps syncing before it gives up; 5000 ms unless told. */
+  /** How long catchUp() keeps syncing, for an index the primary has reached, before it gives up; 5000 ms unless told. */
   catchUpTimeoutMs?: number;
 }
 
@@ -44,12 +44,44 @@ export async function openEmbeddedReplica(options: EmbeddedReplicaOptions): Prom
   const writer = createClient({ url: options.primaryUrl ?? options.syncUrl, authToken: options.authToken, fetch: recordingFetch });
 
   // The native sync call blocks the event loop for one round trip; it is short on a nearby server.
-  const sync = async () => {
-    const replicated = await reader.sync();
-    synced = Math.max(synced, Number(replicated?.frame_no ?? 0));
-    return synced;
-  };
+  // One sync at a time for the whole instance: the periodic one and every waiting request share it.
+  let syncing: Promise<number> | undefined;
+  const sync = () =>
+    (syncing ??= (async () => {
+      try {
+        const replicated = await reader.sync();
+        synced = Math.max(synced, Number(replicated?.frame_no ?? 0));
+        return synced;
+      } finally {
+        syncing = undefined;
+      }
+    })());
   await syncAtStart(sync);
+
+  // Waiters share the pause before the next sync too: a sync resolves within one turn of the event
+  // loop, so without it each waiter would wake on its own timer and start a sync of its own.
+  let nextSync: Promise<number> | undefined;
+  const syncAfter = (pauseMs: number) =>
+    (nextSync ??= (async () => {
+      try {
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        return await sync();
+      } finally {
+        nextSync = undefined;
+      }
+    })());
+
+  // The primary's position: a read it answers carries its replication index, which the writer records.
+  let askingPrimary: Promise<number> | undefined;
+  const primaryPosition = () =>
+    (askingPrimary ??= (async () => {
+      try {
+        await writer.execute("SELECT 1");
+        return written;
+      } finally {
+        askingPrimary = undefined;
+      }
+    })());
 
   const syncEveryMs = options.syncEveryMs ?? 1_000;
   const timer = setInterval(() => void sync().catch(() => undefined), syncEveryMs);
@@ -61,19 +93,26 @@ export async function openEmbeddedReplica(options: EmbeddedReplicaOptions): Prom
     written: () => written,
     async catchUp(index) {
       const deadline = Date.now() + catchUpTimeoutMs;
+      let askedPrimary = false;
       // A replica synced from the primary is there after one sync; one synced from a sqld replica may
       // need a few, while that replica catches up with its primary.
-      for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
-        // Several requests may wait for the same index: the first one's sync serves the others.
+      for (let pause = 0; ; pause = Math.min(Math.max(pause * 2, 2), 50)) {
         if (synced >= index) return true;
+        const before = synced;
         try {
-          if ((await sync()) >= index) return true;
+          if ((await (pause === 0 ? sync() : syncAfter(pause))) >= index) return true;
         } catch {
           // Passing: right after the server compacts its log, the snapshot a sync needs can be
           // unavailable for a moment ("snapshot not found", tursodatabase/libsql#1310). Try again.
         }
+        // A sync that brought nothing: an index past the primary's own will never come, so stop here
+        // rather than sync until the deadline (an index from a future or another cluster, say).
+        if (synced === before && !askedPrimary) {
+          askedPrimary = true;
+          const primary = await primaryPosition().catch(() => Number.POSITIVE_INFINITY);
+          if (index > primary) return false;
+        }
         if (Date.now() >= deadline) return false;
-        await new Promise((resolve) => setTimeout(resolve, pause));
       }
     },
   };

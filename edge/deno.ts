@@ -5,7 +5,7 @@
 // Permissions are listed in package.json's start:deno.
 import { serveStatic } from "hono/deno";
 import { createApp } from "../src/app.ts";
-import { ConfigError, parseConfig, type Config } from "../src/config.ts";
+import { ConfigError, displayUrl, parseConfig, type Config } from "../src/config.ts";
 import { startJobTimers } from "../src/jobs.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/logging.ts";
@@ -14,6 +14,7 @@ import { createSealer } from "../src/platform/sealing.ts";
 import { createServices, type ServiceDeps } from "../src/services.ts";
 import { copyVendorAssets, staticDir } from "../src/vendor-assets.ts";
 import { migrateDatabase } from "../db/migrate.ts";
+import { readYourWrites } from "../db/read-your-writes.ts";
 import { demoSignIns, seedDemoData } from "../db/seed.ts";
 import { DEMO_PASSWORD } from "../db/seed-data.ts";
 import { createStripePayments } from "../modules/orders/index.ts";
@@ -32,7 +33,11 @@ try {
 }
 
 const logger = createLogger(config.LOG_LEVEL);
-const database = await openDenoDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+const database = await openDenoDatabase(config.DATABASE_URL, {
+  authToken: config.DATABASE_AUTH_TOKEN,
+  syncUrl: config.DATABASE_SYNC_URL,
+  primaryUrl: config.DATABASE_PRIMARY_URL,
+});
 await migrateDatabase(database);
 
 const deps: ServiceDeps = {
@@ -61,15 +66,18 @@ const deps: ServiceDeps = {
   retentionDays: config.RETENTION_DAYS,
 };
 const services = createServices(deps);
+// The officers' banned terms, not only the built-in list, from the first chat line on.
+await services.moderation.ready();
 const seeded = config.DEMO_DATA === "auto" ? await seedDemoData(deps) : false;
 copyVendorAssets();
 
+const sessionSecret = config.SESSION_SECRET ?? developmentSecret("data/session-secret");
 const app = createApp({
   services,
   logger,
   serveStatic: serveStatic({ root: staticDir, rewriteRequestPath: (path) => path.replace(/^\/static/, "") }),
   settings: {
-    sessionSecret: config.SESSION_SECRET ?? developmentSecret("data/session-secret"),
+    sessionSecret,
     cookieSecure: config.COOKIE_SECURE,
     trustProxy: config.TRUST_PROXY === "true",
     defaultLocale: config.DEFAULT_LOCALE,
@@ -79,8 +87,12 @@ const app = createApp({
 
 const stopJobTimers = startJobTimers({ services, logger });
 
-const server = Deno.serve({ hostname: config.HOST, port: config.PORT, onListen: () => {} }, app.fetch);
-console.log(`Broadcart (Deno) is running at http://${config.HOST}:${server.addr.port}  (database: ${config.DATABASE_URL})`);
+// An embedded replica (DATABASE_SYNC_URL) syncs before serving a shopper who wrote through another instance.
+const serveRequest = database.replica
+  ? readYourWrites(database.replica, app.fetch, { secret: sessionSecret, cookies: { secure: config.COOKIE_SECURE, trustProxy: config.TRUST_PROXY === "true" } })
+  : app.fetch;
+const server = Deno.serve({ hostname: config.HOST, port: config.PORT, onListen: () => {} }, serveRequest);
+console.log(`Broadcart (Deno) is running at http://${config.HOST}:${server.addr.port}  (database: ${displayUrl(config.DATABASE_URL)})`);
 if (config.DEMO_DATA === "auto" && (await services.accounts.findByEmail("admin@demo.broadcart.test"))) {
   console.log(`${seeded ? "Seeded demo data (PBKDF2 hashes). " : ""}Demo sign-ins (password: ${DEMO_PASSWORD}):`);
   for (const line of demoSignIns()) console.log(line);

@@ -51,11 +51,20 @@ interface EdgeRuntime {
   logger: Logger;
 }
 
-let built: { env: Env; runtime: EdgeRuntime } | undefined;
+let built: { env: Env; runtime: Promise<EdgeRuntime> } | undefined;
 
-/** One app per isolate, rebuilt only if the bindings change. */
-function runtimeFor(env: Env): EdgeRuntime {
+/** One app per isolate, rebuilt only if the bindings change (or if building it failed). */
+function runtimeFor(env: Env): Promise<EdgeRuntime> {
   if (built?.env === env) return built.runtime;
+  const runtime = buildRuntime(env);
+  built = { env, runtime };
+  runtime.catch(() => {
+    if (built?.runtime === runtime) built = undefined;
+  });
+  return runtime;
+}
+
+async function buildRuntime(env: Env): Promise<EdgeRuntime> {
   const config = parseConfig({ COOKIE_SECURE: "always", ...(env as unknown as Record<string, string | undefined>), NODE_ENV: "production" });
   const logger = createLogger(config.LOG_LEVEL);
   const database = createDatabase(createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN }), "remote");
@@ -103,18 +112,20 @@ function runtimeFor(env: Env): EdgeRuntime {
       timeZone: config.TIME_ZONE,
     },
   });
-  built = { env, runtime: { app, services, logger } };
-  return built.runtime;
+  // A cold isolate checks chat against the officers' banned terms from its first request, not only
+  // against the built-in list until they have loaded.
+  await services.moderation.ready();
+  return { app, services, logger };
 }
 
 export default {
-  fetch(request, env, ctx) {
-    return runtimeFor(env).app.fetch(request, env, ctx);
+  async fetch(request, env, ctx) {
+    return (await runtimeFor(env)).app.fetch(request, env, ctx);
   },
 
   /** Awaited rather than left to waitUntil, so the trigger's outcome is the jobs' (each job logs its own failure). */
   async scheduled(controller, env) {
-    const { services, logger } = runtimeFor(env);
+    const { services, logger } = await runtimeFor(env);
     await runJobs(services, jobsForCron(controller.cron), logger);
   },
 } satisfies ExportedHandler<Env>;

@@ -71,6 +71,8 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     retentionDays: config.RETENTION_DAYS,
   };
   const services = createServices(deps);
+  // The officers' banned terms, not only the built-in list, from the first chat line on.
+  await services.moderation.ready();
   const seeded = config.DEMO_DATA === "auto" ? await seedDemoData(deps) : false;
   copyVendorAssets();
   const app = createApp({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "bun:test";
-import { ConfigError, parseConfig } from "./config.ts";
+import { ConfigError, displayUrl, parseConfig } from "./config.ts";
 
 describe("configuration", () => {
   it("runs with no environment at all, on the embedded database", () => {
@@ -29,6 +29,8 @@ describe("configuration", () => {
     [{ STRIPE_SECRET_KEY: "sk_live_123", STRIPE_WEBHOOK_SECRET: "whsec_123" }, "config: STRIPE_PUBLISHABLE_KEY must be set with a live STRIPE_SECRET_KEY"],
     [{ CARD_PAYMENT_MINUTES: "0" }, "config: CARD_PAYMENT_MINUTES must be between 1 and 1440"],
     [{ DEFAULT_LOCALE: "fr" }, "config: DEFAULT_LOCALE must be one of zh-CN, en"],
+    [{ RETENTION_DAYS: "29" }, 'config: RETENTION_DAYS must be between 30 and 36500 days (got "29")'],
+    [{ RETENTION_DAYS: "200000000" }, 'config: RETENTION_DAYS must be between 30 and 36500 days (got "200000000")'],
   ];
   for (const [env, message] of bad) {
     it(`stops with one line naming ${Object.keys(env)[0]} for ${JSON.stringify(env)}`, () => {
@@ -46,6 +48,26 @@ describe("configuration", () => {
 
   it("never echoes a secret's value in the error", () => {
     expect(() => parseConfig({ SESSION_SECRET: "hunter2" })).toThrow(/^(?!.*hunter2)/);
+  });
+
+  it("keeps 100 years of records at most, so the purge cutoff is always a date", () => {
+    expect(parseConfig({ RETENTION_DAYS: "36500" }).RETENTION_DAYS).toBe(36500);
+  });
+
+  it("echoes a database URL without its user, password or query string (where an authToken may ride)", () => {
+    let message = "";
+    try {
+      parseConfig({ DATABASE_URL: "postgres://admin:hunter2@db.example:5432/shop?authToken=eyJsecret&sslmode=require" });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe('config: DATABASE_URL must start with file:, http:, https:, libsql:, ws: or wss: (got "postgres://db.example:5432/shop")');
+  });
+
+  it("shows URLs scrubbed of credentials for start-up lines", () => {
+    expect(displayUrl("libsql://user:pass@db.example:8080/x?authToken=abc#frag")).toBe("libsql://db.example:8080/x");
+    expect(displayUrl("https://db.example?authToken=abc")).toBe("https://db.example");
+    expect(displayUrl("file:data/broadcart.db")).toBe("file:data/broadcart.db");
   });
 });
 

@@ -47,12 +47,13 @@ const retiredDataKeys = v.pipe(
   v.check((keys) => new Set(keys.map((k) => k.id)).size === keys.length, "must not name a key id twice"),
 );
 
-/** How long chat and live-session records are kept before the daily purge: three years by default, at least 30 days. */
+/** How long chat and live-session records are kept before the daily purge: three years by default, 30 days to 100 years (a larger cutoff is no date). */
 const retentionDays = v.pipe(
   v.optional(v.string(), "1095"),
   v.regex(/^\d+$/, "must be a whole number of days"),
   v.transform(Number),
-  v.minValue(30, "must be at least 30 days"),
+  v.minValue(30, "must be between 30 and 36500 days"),
+  v.maxValue(36500, "must be between 30 and 36500 days"),
 );
 
 const configSchema = v.object({
@@ -107,6 +108,14 @@ export type Config = v.InferOutput<typeof configSchema>;
 
 export class ConfigError extends Error {}
 
+/**
+ * A URL as start-up lines and config errors may show it: without userinfo (user:pass@) and without the
+ * query string or fragment, where a libSQL URL may carry `?authToken=…`.
+ */
+export function displayUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1").replace(/[?#].*$/s, "");
+}
+
 /** Parses the environment; throws a ConfigError whose message is one line naming the variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
@@ -142,7 +151,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const issue = result.issues[0];
   const name = issue.path?.[0]?.key ?? "environment";
   const secretName = /SECRET|TOKEN|KEY|PASSWORD/.test(String(name));
-  const shown = typeof issue.input === "string" || typeof issue.input === "number" ? String(issue.input) : undefined;
+  const shown = typeof issue.input === "string" || typeof issue.input === "number" ? displayUrl(String(issue.input)) : undefined;
   const got = shown !== undefined && !secretName ? ` (got ${JSON.stringify(shown)})` : "";
   throw new ConfigError(`config: ${String(name)} ${issue.message}${got}`);
 }

@@ -1,5 +1,5 @@
 // The Bun entry: `npm start`. Reads the environment, prepares the database and serves the app.
-import { ConfigError, parseConfig } from "./config.ts";
+import { ConfigError, displayUrl, parseConfig } from "./config.ts";
 import { bootstrap } from "./bootstrap.ts";
 import { startJobTimers } from "./jobs.ts";
 import { createLiveKitGateway } from "../modules/live/index.ts";
@@ -7,6 +7,7 @@ import { startLocalLiveKit } from "./livekit-dev.ts";
 import { demoSignIns } from "../db/seed.ts";
 import { DEMO_PASSWORD } from "../db/seed-data.ts";
 import { readYourWrites } from "../db/read-your-writes.ts";
+import { developmentSecret } from "./local-files.ts";
 
 let config;
 try {
@@ -21,12 +22,17 @@ try {
 const localLiveKit = await startLocalLiveKit({ appPort: config.PORT, appHost: config.HOST, liveKitUrl: config.LIVEKIT_URL, nodeEnv: config.NODE_ENV });
 const runtime = await bootstrap(config, localLiveKit.liveKit ? { roomGateway: createLiveKitGateway(localLiveKit.liveKit) } : {});
 // An embedded replica (DATABASE_SYNC_URL) syncs before serving a shopper who wrote through another instance.
-const serveRequest = runtime.database.replica ? readYourWrites(runtime.database.replica, runtime.app.fetch) : runtime.app.fetch;
+const serveRequest = runtime.database.replica
+  ? readYourWrites(runtime.database.replica, runtime.app.fetch, {
+      secret: config.SESSION_SECRET ?? developmentSecret("data/session-secret"),
+      cookies: { secure: config.COOKIE_SECURE, trustProxy: config.TRUST_PROXY === "true" },
+    })
+  : runtime.app.fetch;
 const server = Bun.serve({ hostname: config.HOST, port: config.PORT, fetch: serveRequest });
 const stopJobTimers = startJobTimers(runtime);
 
 const url = `http://${config.HOST}:${server.port}`;
-console.log(`Broadcart is running at ${url}  (database: ${config.DATABASE_URL})`);
+console.log(`Broadcart is running at ${url}  (database: ${displayUrl(config.DATABASE_URL)})`);
 console.log(localLiveKit.message);
 if (config.DEMO_DATA === "auto" && (await runtime.services.accounts.findByEmail("admin@demo.broadcart.test"))) {
   console.log(`${runtime.seeded ? "Seeded demo data. " : ""}Demo sign-ins (password: ${DEMO_PASSWORD}):`);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { Room } from "@livekit/rtc-node";
 import { AccessToken, RoomServiceClient } from "livekit-server-sdk";
 import type { ReplicaPosition } from "../db/database.ts";
-import { readYourWrites, WRITTEN_COOKIE } from "../db/read-your-writes.ts";
+import { readYourWrites, signedWrittenIndex, WRITTEN_COOKIE } from "../db/read-your-writes.ts";
 import { DEMO_PASSWORD } from "../db/seed-data.ts";
 import type { Runtime } from "../src/bootstrap.ts";
 import { parseConfig } from "../src/config.ts";
@@ -54,7 +54,7 @@ describeCluster("a flash sale spread over both instances", () => {
     expect(await onPrimary(cluster, "SELECT count(DISTINCT order_id) FROM order_items WHERE sku_id = ?", [skuId])).toBe(units);
     expect(await onPrimary(cluster, "SELECT coalesce(sum(delta), 0) FROM stock_movements WHERE sku_id = ? AND reason = 'sale'", [skuId])).toBe(-units);
     // An embedded replica brought up to the highest index the buyers were shown has the same stock.
-    const shown = Math.max(...buyers.map((buyer) => Number(buyer.cookie(WRITTEN_COOKIE) ?? 0)));
+    const shown = Math.max(...buyers.map((buyer) => Number.parseInt(buyer.cookie(WRITTEN_COOKIE) ?? "0", 10)));
     expect(await runtime.database.replica!.catchUp(shown)).toBe(true);
     expect(Number((await runtime.database.client.execute({ sql: "SELECT stock FROM skus WHERE id = ?", args: [skuId] })).rows[0]![0])).toBe(0);
   }, 120_000);
@@ -72,7 +72,7 @@ describeCluster("read-your-writes across instances", () => {
       const orderId = orderIdIn(placed)!;
       expect(orderId).toBeDefined();
       // The answer told the browser how far the writes went, so the other instance catches up first.
-      expect(Number(shopper!.cookie(WRITTEN_COOKIE))).toBeGreaterThan(0);
+      expect(Number.parseInt(shopper!.cookie(WRITTEN_COOKIE) ?? "0", 10)).toBeGreaterThan(0);
 
       const order = await shopper!.get(reader, `/orders/${orderId}`);
       expect(order.status).toBe(200);
@@ -147,6 +147,9 @@ describeCluster("two LiveKit nodes joined through Redis", () => {
 });
 
 describe("the bc_written cookie (no cluster needed)", () => {
+  const secret = "s".repeat(32);
+  const options = { secret, cookies: { secure: "auto" as const, trustProxy: true } };
+  const signed = (index: number) => signedWrittenIndex(index, secret);
   /** A replica position the test moves by hand, noting every index it was asked to catch up to. */
   function fakeReplica(state: { synced: number; written: number }) {
     const caughtUpTo: number[] = [];
@@ -163,36 +166,72 @@ describe("the bc_written cookie (no cluster needed)", () => {
   }
   const written = (response: Response) => response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${WRITTEN_COOKIE}=`));
 
-  it("syncs before serving a request whose index the replica has not reached, and only then", async () => {
+  it("syncs before serving a request whose signed index the replica has not reached, and only then", async () => {
     const state = { synced: 10, written: 10 };
     const { position, caughtUpTo } = fakeReplica(state);
     const served: number[] = [];
-    const fetch = readYourWrites(position, () => {
-      served.push(state.synced);
-      return new Response("ok");
-    });
-    await fetch(new Request("http://x/", { headers: { cookie: `bc_session=s; ${WRITTEN_COOKIE}=8` } }));
-    await fetch(new Request("http://x/", { headers: { cookie: `${WRITTEN_COOKIE}=15; other=1` } }));
+    const fetch = readYourWrites(
+      position,
+      () => {
+        served.push(state.synced);
+        return new Response("ok");
+      },
+      options,
+    );
+    await fetch(new Request("http://x/", { headers: { cookie: `bc_session=s; ${WRITTEN_COOKIE}=${await signed(8)}` } }));
+    await fetch(new Request("http://x/", { headers: { cookie: `${WRITTEN_COOKIE}=${await signed(15)}; other=1` } }));
     await fetch(new Request("http://x/", { headers: { cookie: `${WRITTEN_COOKIE}=abc` } }));
     expect(caughtUpTo).toEqual([15]);
     expect(served).toEqual([10, 15, 15]);
   });
 
-  it("tells the browser the index its request's writes reached, and says nothing after a request that wrote nothing", async () => {
+  it("ignores a forged index: unsigned, signed under another secret, or with its signature moved to another index", async () => {
+    const state = { synced: 10, written: 10 };
+    const { position, caughtUpTo } = fakeReplica(state);
+    const fetch = readYourWrites(position, () => new Response("ok"), options);
+    const otherSecret = await signedWrittenIndex(999_999_999_999_999, "o".repeat(32));
+    const moved = `999999999999999.${(await signed(15)).split(".")[1]}`;
+    for (const value of ["999999999999999", otherSecret, moved]) {
+      const answer = await fetch(new Request("http://x/", { headers: { cookie: `${WRITTEN_COOKIE}=${value}` } }));
+      expect(await answer.text()).toBe("ok");
+    }
+    expect(caughtUpTo).toEqual([]);
+  });
+
+  it("tells the browser the signed index its request's writes reached, and says nothing after a request that wrote nothing", async () => {
     const state = { synced: 10, written: 10 };
     const { position } = fakeReplica(state);
-    const writing = readYourWrites(position, () => {
-      state.written = 42;
-      return new Response(null, { status: 303, headers: { location: "/orders/ord_1", "set-cookie": "bc_csrf=t; Path=/" } });
-    });
+    const writing = readYourWrites(
+      position,
+      () => {
+        state.written = 42;
+        return new Response(null, { status: 303, headers: { location: "/orders/ord_1", "set-cookie": "bc_csrf=t; Path=/" } });
+      },
+      options,
+    );
     const answer = await writing(new Request("http://x/checkout", { method: "POST" }));
     expect(answer.status).toBe(303);
     expect(answer.headers.get("location")).toBe("/orders/ord_1");
     expect(answer.headers.getSetCookie()).toHaveLength(2);
-    expect(written(answer)).toStartWith(`${WRITTEN_COOKIE}=42;`);
+    expect(written(answer)).toStartWith(`${WRITTEN_COOKIE}=${await signed(42)};`);
+    expect(written(answer)).not.toContain("Secure");
 
-    const reading = readYourWrites(position, () => new Response("page"));
+    const reading = readYourWrites(position, () => new Response("page"), options);
     expect(written(await reading(new Request("http://x/orders")))).toBeUndefined();
+  });
+
+  it("marks the cookie Secure as the session cookie is: over https, behind a trusted proxy that says https, or always", async () => {
+    const state = { synced: 10, written: 10 };
+    const { position } = fakeReplica(state);
+    const answerWith = async (cookies: { secure: "auto" | "always" | "never"; trustProxy: boolean }, request: Request) => {
+      const writing = readYourWrites(position, () => ((state.written += 1), new Response("ok")), { secret, cookies });
+      return written(await writing(request)) ?? "";
+    };
+    expect(await answerWith({ secure: "auto", trustProxy: false }, new Request("https://x/checkout"))).toContain("; Secure");
+    expect(await answerWith({ secure: "auto", trustProxy: true }, new Request("http://x/checkout", { headers: { "x-forwarded-proto": "https" } }))).toContain("; Secure");
+    expect(await answerWith({ secure: "auto", trustProxy: false }, new Request("http://x/checkout", { headers: { "x-forwarded-proto": "https" } }))).not.toContain("Secure");
+    expect(await answerWith({ secure: "always", trustProxy: false }, new Request("http://x/checkout"))).toContain("; Secure");
+    expect(await answerWith({ secure: "never", trustProxy: false }, new Request("https://x/checkout"))).not.toContain("Secure");
   });
 });
 

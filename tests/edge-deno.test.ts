@@ -166,6 +166,39 @@ describe("Deno on an embedded file", () => {
   }, 180_000);
 });
 
+describe("Deno on an embedded replica of sqld (DATABASE_SYNC_URL)", () => {
+  it("reads the catalog synced from sqld and writes an order to sqld, not to a standalone file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "broadcart-deno-replica-"));
+    let replica: DenoServer | undefined;
+    try {
+      // DEMO_DATA=never: a standalone file would have no catalog at all, so every product on the page came from sqld.
+      replica = await startDeno({ databaseUrl: `file:${join(dir, "replica.db")}`, env: { ...secrets, DATABASE_SYNC_URL: sqld.url }, timeoutMs: 120_000 });
+      const client = new TestClient((request) => fetch(request), replica.baseUrl);
+      await client.signIn(shopperEmail, DEMO_PASSWORD);
+      const home = await (await client.get("/")).text();
+      const productPath = new RegExp(`<a href="(/products/prd_[0-9A-Z]+)">\\s*<h3>${longjing.titleEn}</h3>`).exec(home)?.[1];
+      expect(productPath).toBeDefined();
+      const skuId = /name="sku" value="(sku_[0-9A-Z]+)"/.exec(await (await client.get(productPath!)).text())?.[1];
+      expect(skuId).toBeDefined();
+      const stockBefore = await skuStock(skuId!);
+
+      const checkout = await (await client.get(`/checkout?sku=${skuId}`)).text();
+      const idempotencyKey = /name="idempotencyKey" value="([^"]+)"/.exec(checkout)?.[1];
+      const placed = await client.post("/checkout", { ...address, sku: skuId!, quantity: "1", paymentMethod: "offline", idempotencyKey: idempotencyKey! });
+      expect(placed.status).toBe(303);
+      // The answer carries the signed index of the order's writes, so any instance shows the order next.
+      expect(placed.headers.getSetCookie().some((cookie) => /^bc_written=\d+\.[A-Za-z0-9_-]{43};/.test(cookie))).toBe(true);
+      const orderPath = placed.headers.get("location") ?? "";
+      expect(await skuStock(skuId!)).toBe(stockBefore - 1);
+      expect(String(await sqlOnSqld("SELECT id FROM orders WHERE id = ?", [orderPath.split("/").at(-1)!]))).toBe(orderPath.split("/").at(-1)!);
+      expect(await (await client.get(orderPath)).text()).toContain("Awaiting payment");
+    } finally {
+      await replica?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
+
 describe("Deno entry's types", () => {
   // tsc checks edge/ with Workers' types; the Deno entry is checked by Deno, with its own types and @types/node.
   it("edge/deno.ts passes deno check", async () => {

@@ -112,6 +112,29 @@ describe("pages from the worker, data from sqld", () => {
   });
 });
 
+describe("moderation on a cold isolate", () => {
+  it("refuses a community post with a term an officer banned before the worker started, from the worker's first requests", async () => {
+    const term = `knockoffzq${randomToken(4).toLowerCase().replace(/[^a-z]/g, "")}`;
+    await db.execute({
+      sql: "INSERT INTO compliance_terms (term, kind, category, added_by, added_at) VALUES (?, 'banned', 'absolute', 'officer-test', ?)",
+      args: [term, Date.now()],
+    });
+    const cold = await startWorker({ databaseUrl: sqld.url, env: { DEFAULT_LOCALE: "en" } });
+    try {
+      const owner = new TestClient((request) => fetch(request), cold.baseUrl);
+      await owner.signIn("owner@demo.broadcart.test", DEMO_PASSWORD);
+      const storeId = String(await value("SELECT id FROM stores WHERE name_en = ?", [demoStore.nameEn]));
+      const before = Number(await value("SELECT count(*) FROM community_posts"));
+      const refused = await owner.postMultipart(`/stores/${storeId}/community/posts`, { body: `Genuine Longjing, no ${term} here` }, {}, { htmx: true });
+      expect(refused.status).toBe(422);
+      expect(await refused.text()).toContain(`“${term}”`);
+      expect(Number(await value("SELECT count(*) FROM community_posts"))).toBe(before);
+    } finally {
+      await cold.stop();
+    }
+  }, 240_000);
+});
+
 describe("static files through the assets binding", () => {
   it("serves the stylesheet and the vendored htmx byte for byte", async () => {
     const css = await fetch(`${worker.baseUrl}/static/app.css`);

@@ -9,12 +9,14 @@ export interface CookiePolicy {
 
 export function cookiePolicy(policy: CookiePolicy): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    let secure = policy.secure === "always";
-    if (policy.secure === "auto") {
-      const forwarded = policy.trustProxy ? c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() : undefined;
-      secure = (forwarded ?? new URL(c.req.url).protocol.replace(":", "")) === "https";
-    }
-    c.set("secureCookies", secure);
+    c.set("secureCookies", cookiesSecureFor(policy, c.req.raw));
     await next();
   };
+}
+
+/** The Secure flag for the cookies of an answer to `request` (also used outside the app, by db/read-your-writes.ts). */
+export function cookiesSecureFor(policy: CookiePolicy, request: Request): boolean {
+  if (policy.secure !== "auto") return policy.secure === "always";
+  const forwarded = policy.trustProxy ? request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() : undefined;
+  return (forwarded ?? new URL(request.url).protocol.replace(":", "")) === "https";
 }

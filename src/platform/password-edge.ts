@@ -2,7 +2,9 @@
 // 100,000 iterations, the most Cloudflare's runtime allows. argon2id hashes that a Bun instance of
 // the same shop made are still verified, in plain JavaScript (Workers may not compile WebAssembly at
 // run time): about a second of CPU for Bun's 64 MiB setting, so a sign-in then re-hashes the password
-// to PBKDF2 and it happens once per account.
+// to PBKDF2 and it happens once per account. One such verification runs at a time per isolate (a
+// Workers isolate has 128 MB; two 64 MiB derivations at once would not fit), and parameters above Bun's
+// defaults are refused before any work.
 import { argon2idAsync } from "@noble/hashes/argon2.js";
 import { constantTimeEqual } from "./crypto.ts";
 import { isPbkdf2Hash, pbkdf2Hasher, type PasswordHasher } from "./password.ts";
@@ -10,29 +12,41 @@ import { isPbkdf2Hash, pbkdf2Hasher, type PasswordHasher } from "./password.ts";
 /** Cloudflare's WebCrypto refuses PBKDF2 above this in production (cloudflare/workerd#1346; local workerd lifts the cap). */
 export const EDGE_PBKDF2_ITERATIONS = 100_000;
 
-/** Refuse parameters no hash of ours has, rather than spend minutes of CPU on a forged one. */
-const ARGON2_MAX_MEMORY_KIB = 262_144;
-const ARGON2_MAX_PASSES = 10;
+/** Bun's defaults are the ceiling: refuse parameters no hash of ours has, rather than spend the isolate's memory or minutes of CPU on one. */
+export const ARGON2_MAX_MEMORY_KIB = 65_536;
+export const ARGON2_MAX_PASSES = 4;
+export const ARGON2_MAX_LANES = 4;
+
+type DeriveArgon2id = typeof argon2idAsync;
+
+/** The isolate's argon2 verifications, one after another. */
+let argon2Queue: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+  const run = argon2Queue.then(task, task);
+  argon2Queue = run.catch(() => undefined);
+  return run;
+}
 
 const fromBase64 = (text: string) => Uint8Array.from(atob(text + "===".slice((text.length + 3) % 4)), (ch) => ch.charCodeAt(0));
 const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/=+$/, "");
 
 /** Verifies a PHC-format argon2id hash ("$argon2id$v=19$m=65536,t=2,p=1$<salt>$<hash>"). */
-async function verifyArgon2id(password: string, hash: string): Promise<boolean> {
-  const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(hash);
+async function verifyArgon2id(password: string, hash: string, derive: DeriveArgon2id): Promise<boolean> {
+  const match = /^\$argon2id\$v=19\$m=(\d{1,9}),t=(\d{1,9}),p=(\d{1,9})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(hash);
   if (!match) return false;
   const [m, t, p] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (m > ARGON2_MAX_MEMORY_KIB || t > ARGON2_MAX_PASSES || p < 1 || p > 16) return false;
+  if (m > ARGON2_MAX_MEMORY_KIB || t < 1 || t > ARGON2_MAX_PASSES || p < 1 || p > ARGON2_MAX_LANES) return false;
   const expected = fromBase64(match[5]!);
-  const derived = await argon2idAsync(new TextEncoder().encode(password), fromBase64(match[4]!), { m, t, p, dkLen: expected.length });
+  const derived = await oneAtATime(() => derive(new TextEncoder().encode(password), fromBase64(match[4]!), { m, t, p, dkLen: expected.length }));
   return constantTimeEqual(toBase64(derived), match[5]!);
 }
 
-export function edgeHasher(iterations = EDGE_PBKDF2_ITERATIONS): PasswordHasher {
+/** `derive` is argon2id itself; tests watch it through a wrapper. */
+export function edgeHasher(iterations = EDGE_PBKDF2_ITERATIONS, derive: DeriveArgon2id = argon2idAsync): PasswordHasher {
   const pbkdf2 = pbkdf2Hasher(iterations);
   return {
     hash: pbkdf2.hash,
-    verify: (password, hash) => (isPbkdf2Hash(hash) ? pbkdf2.verify(password, hash) : verifyArgon2id(password, hash).catch(() => false)),
+    verify: (password, hash) => (isPbkdf2Hash(hash) ? pbkdf2.verify(password, hash) : verifyArgon2id(password, hash, derive).catch(() => false)),
     needsRehash: (hash) => !hash.startsWith(`$pbkdf2-sha256$i=${iterations}$`),
   };
 }
