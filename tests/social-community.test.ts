@@ -183,6 +183,19 @@ describe("comments and likes", () => {
     expect(await scalar(app, "SELECT comments FROM community_posts WHERE id = ?", [postId])).toBe(0);
   });
 
+  it("shows the first 50 comments of a busy post, in order", async () => {
+    const postId = await ownerPost("A very popular question");
+    const author = await userId("shopper@demo.broadcart.test");
+    const base = Date.now();
+    for (let i = 0; i < 60; i++) {
+      await app.database.client.execute({ sql: "INSERT INTO community_comments (id, post_id, author_id, body, status, created_at) VALUES (?, ?, ?, ?, 'visible', ?)", args: [`cmt_BUSY${String(i).padStart(3, "0")}`, postId, author, `Busy comment ${String(i).padStart(3, "0")}`, base + i] });
+    }
+    const busy = (await app.services.community.post(postId, null))!;
+    expect(busy.comments).toHaveLength(50);
+    expect(busy.comments[0]!.body).toBe("Busy comment 000");
+    expect(busy.comments.at(-1)!.body).toBe("Busy comment 049");
+  });
+
   it("sends an anonymous comment to sign in", async () => {
     const postId = await ownerPost("Anyone there?");
     const anonymous = app.client();

@@ -205,6 +205,29 @@ describe("the notice that the show started", () => {
     }
   });
 
+  it("reaches a large following in several transactions, every follower once", async () => {
+    const big = await scheduleShow("Big audience", 45 * MINUTE);
+    // 2,500 followers of the store (more than one chunk of notices), written directly for speed.
+    const ids = Array.from({ length: 2_500 }, (_, i) => `usr_FAN${String(i).padStart(5, "0")}`);
+    for (let start = 0; start < ids.length; start += 500) {
+      await app.database.client.batch(
+        ids.slice(start, start + 500).flatMap((id) => [
+          { sql: "INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES (?, ?, 'Fan', 'x', 0)", args: [id, `${id.toLowerCase()}@fans.test`] },
+          { sql: "INSERT INTO follows (user_id, target_type, target_id, created_at) VALUES (?, 'store', ?, 0)", args: [id, storeId] },
+        ]),
+        "write",
+      );
+    }
+    const storeFollowers = Number((await app.database.client.execute({ sql: "SELECT count(*) FROM follows WHERE target_type = 'store' AND target_id = ?", args: [storeId] })).rows[0]![0]);
+    expect(await deliverWebhook("room_started", "EV_big_started", big.id)).toBe("applied");
+    const sent = await app.database.client.execute({ sql: "SELECT count(*), count(DISTINCT user_id) FROM notifications WHERE kind = 'show.started' AND link = ?", args: [`/live/${big.id}`] });
+    expect(Number(sent.rows[0]![0])).toBeGreaterThanOrEqual(2_500);
+    expect(Number(sent.rows[0]![0])).toBe(Number(sent.rows[0]![1]));
+    expect(Number(sent.rows[0]![0])).toBeGreaterThanOrEqual(storeFollowers);
+    const recorded = Number((await app.database.client.execute({ sql: "SELECT recipients FROM show_notices WHERE session_id = ? AND kind = 'started'", args: [big.id] })).rows[0]![0]);
+    expect(recorded).toBe(Number(sent.rows[0]![0]));
+  });
+
   it("is shown in the inbox in English and in Chinese", async () => {
     const { client } = followerAndSetter;
     const english = await (await client.get("/inbox")).text();

@@ -1,6 +1,6 @@
 // Reading a store's community back: visible posts newest first, a page at a time, each with its
 // author's name, counts, the viewer's like, its product card, its announced show and its comments.
-import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
 import { communityComments, communityLikes, communityPosts } from "../../db/schema/social.ts";
 import type { LiveSession } from "../live/index.ts";
@@ -72,16 +72,23 @@ export function createCommunityFeed({ db, catalog, live, displayNames }: FeedDep
   async function commentsOf(postIds: readonly string[]): Promise<Map<string, CommunityComment[]>> {
     const byPost = new Map<string, CommunityComment[]>(postIds.map((id) => [id, []]));
     if (postIds.length === 0) return byPost;
-    const rows = await db
-      .select()
+    // The first COMMENTS_SHOWN of each post, counted in the database: a post with thousands of
+    // comments costs no more than one with fifty.
+    const ranked = db
+      .select({
+        id: communityComments.id,
+        postId: communityComments.postId,
+        authorId: communityComments.authorId,
+        body: communityComments.body,
+        createdAt: communityComments.createdAt,
+        place: sql<number>`row_number() OVER (PARTITION BY ${communityComments.postId} ORDER BY ${communityComments.createdAt}, ${communityComments.id})`.as("place"),
+      })
       .from(communityComments)
       .where(and(inArray(communityComments.postId, [...postIds]), eq(communityComments.status, "visible")))
-      .orderBy(asc(communityComments.createdAt), asc(communityComments.id));
+      .as("ranked");
+    const rows = await db.select().from(ranked).where(lte(ranked.place, COMMENTS_SHOWN)).orderBy(asc(ranked.createdAt), asc(ranked.id));
     const names = await displayNames([...new Set(rows.map((row) => row.authorId))]);
-    for (const row of rows) {
-      const list = byPost.get(row.postId)!;
-      if (list.length < COMMENTS_SHOWN) list.push({ id: row.id, postId: row.postId, author: { id: row.authorId, name: names.get(row.authorId) ?? "—" }, body: row.body, createdAt: row.createdAt });
-    }
+    for (const row of rows) byPost.get(row.postId)!.push({ id: row.id, postId: row.postId, author: { id: row.authorId, name: names.get(row.authorId) ?? "—" }, body: row.body, createdAt: row.createdAt });
     return byPost;
   }
 

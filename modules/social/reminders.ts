@@ -1,7 +1,9 @@
 // Show notices: the reminder before a show to those who asked ("show.reminder"), and the notice that
 // the room started to the host's and store's followers and the reminder-setters ("show.started").
 // Each goes out once per show, however many instances run: the show_notices row (primary key
-// session + kind) is claimed in the same transaction as the notices, so a second claim sends nothing.
+// session + kind) is claimed first, so a second claim sends nothing. The notices then go out in
+// transactions of NOTICE_CHUNK recipients, so a host with a large following never holds the write
+// lock for long; a crash midway leaves the rest of that show's recipients without the notice.
 import { and, eq, isNull, notExists, or, sql } from "drizzle-orm";
 import type { Database, Tx } from "../../db/database.ts";
 import { follows, showNotices, showReminders } from "../../db/schema/social.ts";
@@ -11,12 +13,13 @@ import type { Clock } from "../../src/platform/clock.ts";
 import { NotFound } from "../../src/platform/errors.ts";
 
 export const REMIND_BEFORE_MINUTES = 15;
+const NOTICE_CHUNK = 2_000;
 
 export interface ShowNoticesDeps {
   database: Database;
   clock: Clock;
   live: { getSession(id: string): Promise<LiveSession> };
-  notifications: { notify(tx: Tx | undefined, userId: string, kind: string, params: NoticeParams, link?: string | null): Promise<string> };
+  notifications: { notifyMany(tx: Tx, userIds: readonly string[], kind: string, params: NoticeParams, link?: string | null): Promise<void> };
   remindBeforeMinutes?: number;
 }
 
@@ -36,9 +39,13 @@ export function createShowNotices({ database, clock, live, notifications, remind
     return claimed.rowsAffected === 1;
   }
 
-  async function send(tx: Tx, sessionId: string, kind: "reminder" | "started", recipients: readonly string[], params: NoticeParams) {
-    for (const userId of recipients) await notifications.notify(tx, userId, kind === "reminder" ? "show.reminder" : "show.started", params, watchLink(sessionId));
-    await tx.update(showNotices).set({ recipients: recipients.length }).where(and(eq(showNotices.sessionId, sessionId), eq(showNotices.kind, kind)));
+  /** Sends the claimed notice to its recipients, a chunk per transaction, and records how many. */
+  async function send(sessionId: string, kind: "reminder" | "started", recipients: readonly string[], params: NoticeParams) {
+    for (let start = 0; start < recipients.length; start += NOTICE_CHUNK) {
+      const chunk = recipients.slice(start, start + NOTICE_CHUNK);
+      await database.write((tx) => notifications.notifyMany(tx, chunk, kind === "reminder" ? "show.reminder" : "show.started", params, watchLink(sessionId)));
+    }
+    await database.write((tx) => tx.update(showNotices).set({ recipients: recipients.length }).where(and(eq(showNotices.sessionId, sessionId), eq(showNotices.kind, kind))));
   }
 
   /** Shows with reminders and no notice yet (neither the reminder nor "started"). */
@@ -58,13 +65,14 @@ export function createShowNotices({ database, clock, live, notifications, remind
   }
 
   async function remind(session: LiveSession): Promise<number> {
-    return database.write(async (tx) => {
-      if (!(await claim(tx, session.id, "reminder"))) return 0;
-      const setters = (await tx.select({ userId: showReminders.userId }).from(showReminders).where(eq(showReminders.sessionId, session.id))).map((row) => row.userId);
-      await send(tx, session.id, "reminder", setters, showParams(session));
+    const setters = await database.write(async (tx) => {
+      if (!(await claim(tx, session.id, "reminder"))) return null;
       await tx.update(showReminders).set({ remindedAt: clock.now() }).where(eq(showReminders.sessionId, session.id));
-      return setters.length;
+      return (await tx.select({ userId: showReminders.userId }).from(showReminders).where(eq(showReminders.sessionId, session.id))).map((row) => row.userId);
     });
+    if (!setters) return 0;
+    await send(session.id, "reminder", setters, showParams(session));
+    return setters.length;
   }
 
   /**
@@ -105,8 +113,8 @@ export function createShowNotices({ database, clock, live, notifications, remind
      */
     async announceRoomStarted(sessionId: string): Promise<number> {
       const session = await live.getSession(sessionId);
-      return database.write(async (tx) => {
-        if (!(await claim(tx, sessionId, "started"))) return 0;
+      const recipients = await database.write(async (tx) => {
+        if (!(await claim(tx, sessionId, "started"))) return null;
         const followers = await tx
           .select({ userId: follows.userId })
           .from(follows)
@@ -117,11 +125,12 @@ export function createShowNotices({ database, clock, live, notifications, remind
             ),
           );
         const setters = await tx.select({ userId: showReminders.userId }).from(showReminders).where(eq(showReminders.sessionId, sessionId));
-        const recipients = [...new Set([...followers, ...setters].map((row) => row.userId))].filter((userId) => userId !== session.host.id);
-        await send(tx, sessionId, "started", recipients, showParams(session));
         await tx.update(showReminders).set({ remindedAt: clock.now() }).where(and(eq(showReminders.sessionId, sessionId), isNull(showReminders.remindedAt)));
-        return recipients.length;
+        return [...new Set([...followers, ...setters].map((row) => row.userId))].filter((userId) => userId !== session.host.id);
       });
+      if (!recipients) return 0;
+      await send(sessionId, "started", recipients, showParams(session));
+      return recipients.length;
     },
   };
 }

@@ -23,6 +23,8 @@ export interface InboxNotice {
 export interface Notifications {
   /** Adds a notice to the user's inbox: in `tx` when given, else in its own transaction. */
   notify(tx: Tx | undefined, userId: string, kind: string, params: NoticeParams, link?: string | null): Promise<string>;
+  /** The same notice to many users, in multi-row inserts inside `tx` (one statement per NOTIFY_BATCH users). */
+  notifyMany(tx: Tx, userIds: readonly string[], kind: string, params: NoticeParams, link?: string | null): Promise<void>;
   /** The user's notices, newest first. */
   list(userId: string, limit?: number): Promise<InboxNotice[]>;
   /** Every notice to the user, oldest first (their data export: never cut short). */
@@ -35,6 +37,8 @@ export interface Notifications {
 }
 
 const LIST_MAX = 200;
+/** Rows per insert: 6 values each, far below SQLite's limit on bound parameters. */
+export const NOTIFY_BATCH = 500;
 
 const toNotice = (row: typeof notifications.$inferSelect): InboxNotice => ({ id: row.id, kind: row.kind, params: JSON.parse(row.params) as NoticeParams, link: row.link, createdAt: row.createdAt, readAt: row.readAt });
 
@@ -49,6 +53,15 @@ export function createNotifications({ database, clock }: { database: Database; c
       if (tx) await insert(tx);
       else await database.write(insert);
       return id;
+    },
+
+    async notifyMany(tx, userIds, kind, params, link = null) {
+      const now = clock.now();
+      const encoded = JSON.stringify(params);
+      for (let start = 0; start < userIds.length; start += NOTIFY_BATCH) {
+        const rows = userIds.slice(start, start + NOTIFY_BATCH).map((userId) => ({ id: newId("ntf", now.getTime()), userId, kind, params: encoded, link, createdAt: now }));
+        await tx.insert(notifications).values(rows);
+      }
     },
 
     async list(userId, limit = 100) {
