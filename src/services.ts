@@ -135,7 +135,7 @@ export function createServices({ database, clock, passwords, sealer, cardPayment
     audit,
     clock,
     accounts,
-    orders: { forShopper: (userId, limit) => orders.queries.forShopper(userId, limit), shopperOrder: (userId, orderId) => orders.queries.shopperOrder(userId, orderId), unusedClaims: (userId) => orders.coupons.unusedClaims(userId), usedClaims: (userId) => orders.coupons.usedClaims(userId) },
+    orders: { shopperOrdersWithAddress: (userId, limit) => orders.queries.shopperOrdersWithAddress(userId, limit), unusedClaims: (userId) => orders.coupons.unusedClaims(userId), usedClaims: (userId) => orders.coupons.usedClaims(userId) },
     sections: {
       following: (userId) => follows.following(userId),
       showReminders: (userId) => follows.reminders(userId),

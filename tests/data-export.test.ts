@@ -78,6 +78,23 @@ describe("personal data export", () => {
     expect(data.more.community).toEqual({ posts: [], comments: [], likes: [] });
   });
 
+  it("includes every order of a shopper with more orders than one page of the export's reads", async () => {
+    const shopper = await newShopper(app, "many-orders");
+    const product = await testProduct(app, { priceFen: 100, stock: 500 });
+    const placed: string[] = [];
+    for (let i = 0; i < 205; i++) {
+      const order = await app.services.orders.checkout.placeOrder({
+        userId: shopper.id, idempotencyKey: `bulk-${i}`, lines: [{ skuId: product.skuId, quantity: 1 }], address: { ...address, street: `批量路 ${i} 号` },
+        couponCode: null, paymentMethod: "offline", channel: "storefront", liveSessionId: null, fromCart: false,
+      });
+      placed.push(order.id);
+    }
+    const data = JSON.parse(await (await shopper.client.request("/account/export")).text()) as PersonalData;
+    expect(data.orders).toHaveLength(205);
+    expect(new Set(data.orders.map((order) => order.id))).toEqual(new Set(placed));
+    expect(data.orders.every((order) => order.address.street.startsWith("批量路"))).toBe(true);
+  }, 60_000);
+
   it("sends an anonymous visitor to sign in", async () => {
     const response = await app.client().request("/account/export");
     expect(response.status).toBe(303);

@@ -6,7 +6,7 @@
 import type { Database } from "../../db/database.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import type { CurrentUser } from "../../src/platform/context.ts";
-import type { Order, OrderWithAddress } from "../orders/index.ts";
+import type { OrderWithAddress } from "../orders/index.ts";
 import type { AuditTrail } from "./audit.ts";
 
 export const PERSONAL_DATA_FORMAT = "broadcart.personal-data/1";
@@ -28,8 +28,8 @@ export interface PersonalDataExportDeps {
   clock: Clock;
   accounts: { findById(id: string): Promise<CurrentUser | null> };
   orders: {
-    forShopper(userId: string, limit?: number): Promise<Order[]>;
-    shopperOrder(userId: string, orderId: string): Promise<OrderWithAddress>;
+    /** The shopper's orders with their addresses opened, newest first, at most `limit`. */
+    shopperOrdersWithAddress(userId: string, limit: number): Promise<OrderWithAddress[]>;
     /** The shopper's coupon claims not yet used on an order. */
     unusedClaims(userId: string): Promise<object[]>;
     /** The shopper's coupon claims used on an order. */
@@ -70,10 +70,8 @@ export function createPersonalDataExport({ database, audit, clock, accounts, ord
       if (!user) throw new Error(`no user ${userId}`);
       const omitted: Omission[] = [];
 
-      const listed = await orders.forShopper(userId, EXPORT_ORDER_LIMIT);
-      if (listed.length >= EXPORT_ORDER_LIMIT) omitted.push({ what: "orders", reason: `only the newest ${EXPORT_ORDER_LIMIT} orders are included` });
-      const opened: OrderWithAddress[] = [];
-      for (const order of listed) opened.push(await orders.shopperOrder(userId, order.id));
+      const opened = await orders.shopperOrdersWithAddress(userId, EXPORT_ORDER_LIMIT);
+      if (opened.length >= EXPORT_ORDER_LIMIT) omitted.push({ what: "orders", reason: `only the newest ${EXPORT_ORDER_LIMIT} orders are included` });
 
       const unused = await orders.unusedClaims(userId);
       const used = await orders.usedClaims(userId);
