@@ -8,7 +8,7 @@
 // count by orders.address_key, a keyed fingerprint of the normalised address (address-key.ts),
 // and never open a seal inside the write transaction. Till sales have no address key.
 // Officers see held orders' addresses masked, and reveal one with a reason (address-reveal.ts).
-import { and, count, countDistinct, desc, eq, gte, inArray, isNotNull, lt, ne, sql, type SQL } from "drizzle-orm";
+import { and, countDistinct, desc, eq, gte, inArray, isNotNull, lt, ne, sql, type SQL } from "drizzle-orm";
 import type { Database, Tx } from "../../db/database.ts";
 import { orderHolds, orders, riskSettings } from "../../db/schema/orders-checkout.ts";
 import type { Actor, AuditTrail } from "../compliance/index.ts";
@@ -123,11 +123,6 @@ export interface RiskDeps {
 export function createRisk({ database, audit, clock, lifecycle, cardPayments, sealer, log, liveSessionHost }: RiskDeps) {
   const { db } = database;
 
-  async function ordersWhere(tx: Tx, condition: SQL | undefined): Promise<number> {
-    const [row] = await tx.select({ n: count() }).from(orders).where(condition);
-    return row?.n ?? 0;
-  }
-
   /** New accounts (this order is their first) that used a coupon from the same IP, browser or shipping address in 24 hours. */
   async function newCouponAccounts(tx: Tx, column: typeof orders.clientIp | typeof orders.clientDevice | typeof orders.addressKey, value: string, since: Date): Promise<number> {
     const [row] = await tx
@@ -151,25 +146,34 @@ export function createRisk({ database, audit, clock, lifecycle, cardPayments, se
     const dayAgo = new Date(now.getTime() - DAY_MS);
     const reasons: RiskReason[] = [];
 
-    const byAccount = await ordersWhere(tx, and(eq(orders.userId, input.userId), gte(orders.createdAt, hourAgo)));
+    // Every count the rules need, in one statement: on a libSQL server each statement of the order's
+    // transaction is a round trip while the write lock is held.
+    const counted = (condition: SQL | undefined) => sql<number>`(SELECT count(*) FROM ${orders} WHERE ${condition})`;
+    const none = sql<number>`0`;
+    const settled = inArray(orders.status, ["paid", "shipped", "delivered", "completed", "refunded"]);
+    const others = and(eq(orders.userId, input.userId), ne(orders.id, input.orderId));
+    const c = await tx.get<Record<"byAccount" | "byIp" | "byDevice" | "byAddress" | "earlier" | "settled" | "refunded", number>>(
+      sql`SELECT ${counted(and(eq(orders.userId, input.userId), gte(orders.createdAt, hourAgo)))} AS byAccount,
+        ${input.clientIp ? counted(and(eq(orders.clientIp, input.clientIp), gte(orders.createdAt, hourAgo))) : none} AS byIp,
+        ${input.clientDevice ? counted(and(eq(orders.clientDevice, input.clientDevice), gte(orders.createdAt, hourAgo))) : none} AS byDevice,
+        ${input.addressKey ? counted(and(eq(orders.addressKey, input.addressKey), gte(orders.createdAt, dayAgo))) : none} AS byAddress,
+        ${counted(and(others, lt(orders.createdAt, now)))} AS earlier,
+        ${counted(and(others, settled))} AS settled,
+        ${counted(and(others, eq(orders.status, "refunded")))} AS refunded`,
+    );
+    const byAccount = Number(c!.byAccount);
     if (byAccount > limits.account_orders_per_hour) reasons.push({ rule: "account_velocity", detail: `${byAccount} orders from this account in the last hour (limit ${limits.account_orders_per_hour})` });
-    if (input.clientIp) {
-      const byIp = await ordersWhere(tx, and(eq(orders.clientIp, input.clientIp), gte(orders.createdAt, hourAgo)));
-      if (byIp > limits.ip_orders_per_hour) reasons.push({ rule: "ip_velocity", detail: `${byIp} orders from IP ${input.clientIp} in the last hour (limit ${limits.ip_orders_per_hour})` });
-    }
-    if (input.clientDevice) {
-      const byDevice = await ordersWhere(tx, and(eq(orders.clientDevice, input.clientDevice), gte(orders.createdAt, hourAgo)));
-      if (byDevice > limits.device_orders_per_hour) reasons.push({ rule: "device_velocity", detail: `${byDevice} orders from one browser in the last hour (limit ${limits.device_orders_per_hour})` });
-    }
-    if (input.addressKey) {
-      const byAddress = await ordersWhere(tx, and(eq(orders.addressKey, input.addressKey), gte(orders.createdAt, dayAgo)));
-      if (byAddress > limits.address_orders_per_day) reasons.push({ rule: "address_velocity", detail: `${byAddress} orders to one shipping address in 24 hours (limit ${limits.address_orders_per_day})` });
-    }
+    const byIp = Number(c!.byIp);
+    if (input.clientIp && byIp > limits.ip_orders_per_hour) reasons.push({ rule: "ip_velocity", detail: `${byIp} orders from IP ${input.clientIp} in the last hour (limit ${limits.ip_orders_per_hour})` });
+    const byDevice = Number(c!.byDevice);
+    if (input.clientDevice && byDevice > limits.device_orders_per_hour) reasons.push({ rule: "device_velocity", detail: `${byDevice} orders from one browser in the last hour (limit ${limits.device_orders_per_hour})` });
+    const byAddress = Number(c!.byAddress);
+    if (input.addressKey && byAddress > limits.address_orders_per_day) reasons.push({ rule: "address_velocity", detail: `${byAddress} orders to one shipping address in 24 hours (limit ${limits.address_orders_per_day})` });
     if (limits.host_own_room === 1 && input.channel === "live" && hostOfSession !== null && hostOfSession === input.userId) {
       reasons.push({ rule: "host_own_room", detail: `the buyer hosts live session ${input.liveSessionId}` });
     }
     if (input.usedCoupon) {
-      const firstOrder = (await ordersWhere(tx, and(eq(orders.userId, input.userId), ne(orders.id, input.orderId), lt(orders.createdAt, now)))) === 0;
+      const firstOrder = Number(c!.earlier) === 0;
       if (firstOrder) {
         const sources = [[orders.clientIp, input.clientIp, "IP"], [orders.clientDevice, input.clientDevice, "browser"], [orders.addressKey, input.addressKey, "shipping address"]] as const;
         for (const [column, value, what] of sources) {
@@ -182,12 +186,8 @@ export function createRisk({ database, audit, clock, lifecycle, cardPayments, se
         }
       }
     }
-    const [history] = await tx
-      .select({ total: count(), refunded: sql<number>`coalesce(sum(CASE WHEN ${orders.status} = 'refunded' THEN 1 ELSE 0 END), 0)` })
-      .from(orders)
-      .where(and(eq(orders.userId, input.userId), ne(orders.id, input.orderId), inArray(orders.status, ["paid", "shipped", "delivered", "completed", "refunded"])));
-    const total = history?.total ?? 0;
-    const refunded = Number(history?.refunded ?? 0);
+    const total = Number(c!.settled);
+    const refunded = Number(c!.refunded);
     if (total >= limits.refund_min_orders && refunded * 100 >= limits.refund_rate_percent * total) {
       reasons.push({ rule: "refund_rate", detail: `${refunded} of ${total} orders refunded (limit ${limits.refund_rate_percent} % of at least ${limits.refund_min_orders})` });
     }
