@@ -5,11 +5,13 @@
 // bootstrap that changes nothing, and concurrent writes that all commit with exact counts.
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEMO_PASSWORD, demoAccounts, demoProducts } from "../db/seed-data.ts";
-import { migrationsFolder } from "../db/migrate.ts";
+import { createClient } from "@libsql/client";
+import { createDatabase } from "../db/database.ts";
+import { migrateDatabase, migrationsFolder } from "../db/migrate.ts";
 import { bootstrap, type Runtime } from "../src/bootstrap.ts";
 import { parseConfig } from "../src/config.ts";
 import { pbkdf2Hasher } from "../src/platform/password.ts";
@@ -323,3 +325,20 @@ for (const target of targets) {
     });
   });
 }
+
+describe("migrations from several instances at once", () => {
+  it("apply once when instances starting together migrate the same fresh libSQL server", async () => {
+    const server = await startSqld();
+    try {
+      const instances = Array.from({ length: 3 }, () => createDatabase(createClient({ url: server.url }), "remote"));
+      const results = await Promise.allSettled(instances.map((database) => migrateDatabase(database)));
+      expect(results.map((result) => result.status)).toEqual(["fulfilled", "fulfilled", "fulfilled"]);
+      const check = createClient({ url: server.url });
+      const applied = Number((await check.execute("SELECT count(*) FROM __drizzle_migrations")).rows[0]![0]);
+      expect(applied).toBe(readdirSync(migrationsFolder).filter((file) => file.endsWith(".sql")).length);
+      check.close();
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+});
