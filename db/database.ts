@@ -22,10 +22,15 @@ export interface Database {
   /** Where an embedded replica stands against its server, for read-your-writes across instances (db/read-your-writes.ts). */
   readonly replica?: ReplicaPosition;
   /**
-   * Runs one user action as one write transaction (BEGIN IMMEDIATE). The actions of this instance
-   * are queued, so they never fight over the single writer lock: on a file, SQLite would make them
-   * wait on the busy timeout; on a libSQL server, each waiting transaction would hold an HTTP stream
-   * open until sqld refuses more (HTTP 429) or expires them. Other instances still wait their turn.
+   * Runs one user action in a write transaction (BEGIN IMMEDIATE). The actions of this instance are
+   * queued, so they never fight over the single writer lock: on a file, SQLite would make them wait
+   * on the busy timeout; on a libSQL server, each waiting transaction would hold an HTTP stream open
+   * until sqld refuses more (HTTP 429) or expires them. Other instances still wait their turn.
+   *
+   * On an embedded file, actions that queued up while one was committing are committed together
+   * (group commit): one transaction, each action inside its own savepoint, so a batch costs one sync
+   * to disk and an action that fails rolls back alone. Each caller hears of its action only once the
+   * batch has committed; if the commit itself fails, every action of the batch fails with it.
    */
   write<T>(action: (tx: Tx) => Promise<T>): Promise<T>;
   close(): void;
@@ -49,21 +54,78 @@ export interface ReplicaParts {
   stop(): void;
 }
 
+/** The most actions one group commit takes; the rest wait for the next. */
+export const GROUP_COMMIT_MAX = 64;
+
+interface QueuedAction {
+  action: (tx: Tx) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Writes through one queue; on an embedded file, what queued up meanwhile commits as one group. */
+function createWriteQueue(writer: Db, grouped: boolean) {
+  const waiting: QueuedAction[] = [];
+  let draining = false;
+
+  async function commit(batch: QueuedAction[]) {
+    if (batch.length === 1 || !grouped) {
+      const [only] = batch;
+      await writer.transaction((tx) => only!.action(tx)).then(only!.resolve, only!.reject);
+      return;
+    }
+    const outcomes: Outcome[] = [];
+    try {
+      await writer.transaction(async (tx) => {
+        for (const item of batch) {
+          try {
+            outcomes.push({ ok: true, value: await tx.transaction((savepoint) => item.action(savepoint)) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  }
+
+  async function drain() {
+    draining = true;
+    try {
+      while (waiting.length > 0) await commit(waiting.splice(0, grouped ? GROUP_COMMIT_MAX : 1));
+    } finally {
+      draining = false;
+    }
+  }
+
+  return <T>(action: (tx: Tx) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      waiting.push({ action, resolve: resolve as (value: unknown) => void, reject });
+      if (!draining) void drain();
+    });
+}
+
 /** `client` answers reads; an embedded replica's write transactions run on `replica.writer`. */
 export function createDatabase(client: Client, kind: Database["kind"], replica?: ReplicaParts): Database {
   const db = drizzle(client, { schema });
   const writer = replica ? drizzle(replica.writer, { schema }) : db;
-  let queue: Promise<unknown> = Promise.resolve();
-
-  const runTransaction = <T>(action: (tx: Tx) => Promise<T>) => writer.transaction(action);
+  const enqueue = createWriteQueue(writer, kind === "embedded");
 
   return {
     db,
     client,
     kind,
     write(action) {
-      const result = queue.then(() => runTransaction(action));
-      queue = result.catch(() => undefined);
+      const result = enqueue(action);
       if (!replica) return result;
       // What a service reads after its write comes from the local replica: bring it up to the write first.
       const { position } = replica;
