@@ -1,5 +1,9 @@
 // The arithmetic of the figures pages' charts: daily series over a date range (days without data
-// count as zero, so a quiet day shows as a dip rather than vanishing) and a "nice" value axis.
+// count as zero, so a quiet day shows as a dip rather than vanishing) and a "nice" value axis; and
+// the UTC day of a timestamp column, which every figure groups its rows by.
+import { sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface DailyPoint {
@@ -9,6 +13,9 @@ export interface DailyPoint {
 }
 
 export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
+
+/** A timestamp_ms column's UTC day ("2026-11-26"), computed by the database: a GROUP BY key. */
+export const utcDayOf = (column: SQLiteColumn) => sql<string>`strftime('%Y-%m-%d', ${column} / 1000, 'unixepoch')`;
 
 /** Every UTC day from `from` to `to` (both included), each with its value from `counts` or 0. */
 export function dailySeries(counts: ReadonlyMap<string, number> | Record<string, number>, from: Date, to: Date): DailyPoint[] {

@@ -2,7 +2,7 @@
 // show. Owns the follows and show_reminders tables of db/schema/social.ts; hosts come from accounts,
 // stores from the catalog and shows from live, each through its service.
 // Following is a reader's preference, like reading a notice, so it is not audited.
-import { and, asc, count, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { follows, showReminders } from "../../db/schema/social.ts";
 import type { LiveSession } from "../live/index.ts";
@@ -10,6 +10,7 @@ import type { Store } from "../orders/index.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import type { Role } from "../../src/platform/roles.ts";
 import { NotAHost, ShowNotUpcoming } from "./follows-errors.ts";
+import { dailySeries, utcDay, utcDayOf } from "./chart-scale.ts";
 
 export type FollowTarget = { type: "host" | "store"; id: string };
 
@@ -34,7 +35,6 @@ export interface DailyFollows {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 
 export function createFollows({ database, clock, accounts, catalog, live }: FollowsDeps) {
   const { db } = database;
@@ -79,18 +79,15 @@ export function createFollows({ database, clock, accounts, catalog, live }: Foll
 
     /** Every UTC day from `from` to `to` (both included), with the follows made that day. */
     async followerGrowth(targetType: FollowTarget["type"], targetId: string, from: Date, to: Date): Promise<DailyFollows[]> {
-      const first = Date.parse(utcDay(from));
-      const end = Date.parse(utcDay(to)) + DAY_MS;
-      const day = sql<string>`strftime('%Y-%m-%d', ${follows.createdAt} / 1000, 'unixepoch')`;
+      const first = new Date(Date.parse(utcDay(from)));
+      const end = new Date(Date.parse(utcDay(to)) + DAY_MS);
+      const day = utcDayOf(follows.createdAt);
       const rows = await db
         .select({ day, n: count() })
         .from(follows)
-        .where(and(ofTarget({ type: targetType, id: targetId }), gte(follows.createdAt, new Date(first)), lt(follows.createdAt, new Date(end))))
+        .where(and(ofTarget({ type: targetType, id: targetId }), gte(follows.createdAt, first), lt(follows.createdAt, end)))
         .groupBy(day);
-      const byDay = new Map(rows.map((row) => [row.day, row.n]));
-      const days: DailyFollows[] = [];
-      for (let at = first; at < end; at += DAY_MS) days.push({ day: utcDay(new Date(at)), follows: byDay.get(utcDay(new Date(at))) ?? 0 });
-      return days;
+      return dailySeries(new Map(rows.map((row) => [row.day, row.n])), from, to).map((point) => ({ day: point.day, follows: point.value }));
     },
 
     /** What the user follows, newest first. */

@@ -12,6 +12,7 @@ import type { Clock } from "../../src/platform/clock.ts";
 import { NotFound } from "../../src/platform/errors.ts";
 import { newId } from "../../src/platform/ids.ts";
 import { GroupOfferInvalid, NotGroupOfferStaff } from "./group-buy-errors.ts";
+import { utcDayOf } from "./chart-scale.ts";
 
 export const GROUP_SIZE = { min: 2, max: 50 } as const;
 export const WINDOW_MINUTES = { min: 10, max: 72 * 60 } as const;
@@ -156,7 +157,7 @@ export function createGroupOffers({ database, audit, clock, catalog, live }: { d
 
     /** Groups started, filled and failed per UTC day in [from, to), by the day each group started. */
     async groupFigures(storeId: string, from: Date, to: Date): Promise<GroupDay[]> {
-      const day = sql<string>`strftime('%Y-%m-%d', ${groupBuys.createdAt} / 1000, 'unixepoch')`;
+      const day = utcDayOf(groupBuys.createdAt);
       const counted = (status: "filled" | "failed") => sql<number>`sum(case when ${groupBuys.status} = ${status} then 1 else 0 end)`;
       const rows = await db
         .select({ day, started: sql<number>`count(*)`, filled: counted("filled"), failed: counted("failed") })

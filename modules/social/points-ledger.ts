@@ -8,6 +8,7 @@ import type { Database, Tx } from "../../db/database.ts";
 import { pointsLedger } from "../../db/schema/social.ts";
 import { DomainError } from "../../src/platform/errors.ts";
 import { MEMBERSHIP_CURRENCY, TIER_WINDOW_DAYS } from "./membership-rules.ts";
+import { utcDayOf } from "./chart-scale.ts";
 
 export type PointsReason = (typeof pointsLedger.$inferSelect)["reason"];
 
@@ -107,7 +108,7 @@ export function createPointsLedger({ database }: { database: Database }) {
 
     /** Points a store's orders issued (earnings and referral rewards) and took as payment, per UTC day. */
     async storeFigures(storeId: string, from: Date, to: Date): Promise<{ issued: Map<string, number>; redeemed: Map<string, number> }> {
-      const day = sql<string>`date(${pointsLedger.createdAt} / 1000, 'unixepoch')`;
+      const day = utcDayOf(pointsLedger.createdAt);
       const rows = await db
         .select({
           day,
