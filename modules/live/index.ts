@@ -7,6 +7,6 @@ export type { RoomGateway } from "./room-gateway.ts";
 export { createLiveKitGateway, LiveKitWebhookRejected, type LiveKitEvent, type LiveKitGateway } from "./livekit.ts";
 export { roomRoutes } from "./room-routes.tsx";
 export { scheduleRoutes } from "./schedule-routes.tsx";
-export { createRoomFeed, maskName, type RoomFeed } from "./room-feed.ts";
+export { createRoomFeed, type RoomFeed } from "./room-feed.ts";
 export { liveRoutes } from "./routes.tsx";
 export { createSessionRetention, type SessionRetention } from "./session-retention.ts";

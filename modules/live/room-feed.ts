@@ -3,6 +3,7 @@
 import type { Order } from "../orders/index.ts";
 import type { Rooms } from "./room.ts";
 import type { Showcase } from "./showcase.ts";
+import { maskDisplayName } from "../../src/platform/masking.ts";
 
 export interface RoomFeedDeps {
   rooms: Rooms;
@@ -10,12 +11,6 @@ export interface RoomFeedDeps {
   figures: (sessionId: string) => Promise<{ orders: number; gmvFen: number }>;
   currencyOf: (sessionId: string) => Promise<string>;
   displayName: (userId: string) => Promise<string>;
-}
-
-/** "王小明" → "王**", "Emma Clarke" → "E**": the ticker never shows a buyer's full name. */
-export function maskName(name: string): string {
-  const first = [...name.trim()][0] ?? "?";
-  return `${first}**`;
 }
 
 export function createRoomFeed({ rooms, showcase, figures, currencyOf, displayName }: RoomFeedDeps) {
@@ -36,7 +31,7 @@ export function createRoomFeed({ rooms, showcase, figures, currencyOf, displayNa
         orders: totals.orders,
         gmvFen: totals.gmvFen,
         currency,
-        buyer: maskName(buyer),
+        buyer: maskDisplayName(buyer),
         productZh: line?.titleZh ?? "",
         productEn: line?.titleEn ?? "",
       });

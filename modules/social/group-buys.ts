@@ -6,7 +6,7 @@ import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { groupBuys, groupMembers } from "../../db/schema/social.ts";
 import type { AuditTrail } from "../compliance/index.ts";
-import { maskName } from "../live/index.ts";
+import { maskDisplayName } from "../../src/platform/masking.ts";
 import type { GroupOrders } from "../orders/index.ts";
 import type { Notifications } from "../../src/accounts/notifications.ts";
 import type { Clock } from "../../src/platform/clock.ts";
@@ -61,7 +61,7 @@ export function createGroupBuys(deps: GroupBuyDeps) {
   const groupWindow = createGroupWindow({ ...deps, groupOrders: deps.orders.groupOrders });
   const masked = async (ids: string[]) => {
     const names = await displayNames(ids);
-    return (id: string) => maskName(names.get(id) ?? "?");
+    return (id: string) => maskDisplayName(names.get(id) ?? "?");
   };
 
   return {

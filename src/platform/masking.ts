@@ -18,6 +18,12 @@ export function maskPhone(phone: string): string {
   return `${lead}${MASK}`;
 }
 
+/** A shopper's display name in public lists (a room's purchase ticker, a group's members): its first character and a fixed "**", so the length is not told either. */
+export function maskDisplayName(name: string): string {
+  const first = [...name.trim()][0] ?? "?";
+  return `${first}**`;
+}
+
 /** "张**" for 张三丰, "J*** D**" for John Doe: each word keeps its first letter. */
 export function maskPersonName(name: string): string {
   const trimmed = name.trim();
