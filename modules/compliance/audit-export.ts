@@ -7,7 +7,7 @@
 // digest = SHA-256 (hex) of every entry line, each followed by "\n" (the file up to the signature line).
 // signature = Ed25519 (base64) over the canonical JSON of the signature line without its "signature"
 // field, so the digest and the stated range and count are all covered by it.
-import { sha256Hex, toHex } from "../../src/platform/crypto.ts";
+import { fromBase64, sha256Hex, toBase64, toHex } from "../../src/platform/crypto.ts";
 import { canonicalJson } from "./canonical-json.ts";
 import { entryHash, type ChainedEntry } from "./audit-chain.ts";
 
@@ -42,17 +42,6 @@ export interface ExportEntryLine {
   data: unknown;
   prevHash: string;
   hash: string;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/").replace(/\s+/g, ""));
-  return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
 }
 
 async function keyIdOf(publicKey: Uint8Array): Promise<string> {

@@ -1,10 +1,21 @@
 // WebCrypto helpers shared by sessions, CSRF and the audit chain; available on Bun, Workers and Deno.
 const encoder = new TextEncoder();
 
-export function toBase64Url(bytes: Uint8Array): string {
+/** Standard base64, padded. */
+export function toBase64(bytes: Uint8Array): string {
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(binary);
+}
+
+/** Base64 in either alphabet, padded or not, whitespace ignored (keys pasted into an environment). */
+export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/").replace(/\s+/g, ""));
+  return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+}
+
+export function toBase64Url(bytes: Uint8Array): string {
+  return toBase64(bytes).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
 export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {

@@ -6,7 +6,7 @@
 // Workers isolate has 128 MB; two 64 MiB derivations at once would not fit), and parameters above Bun's
 // defaults are refused before any work.
 import { argon2idAsync } from "@noble/hashes/argon2.js";
-import { constantTimeEqual } from "./crypto.ts";
+import { constantTimeEqual, fromBase64, toBase64 } from "./crypto.ts";
 import { isPbkdf2Hash, pbkdf2Hasher, type PasswordHasher } from "./password.ts";
 
 /** Cloudflare's WebCrypto refuses PBKDF2 above this in production (cloudflare/workerd#1346; local workerd lifts the cap). */
@@ -27,8 +27,6 @@ function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
   return run;
 }
 
-const fromBase64 = (text: string) => Uint8Array.from(atob(text + "===".slice((text.length + 3) % 4)), (ch) => ch.charCodeAt(0));
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/=+$/, "");
 
 /** Verifies a PHC-format argon2id hash ("$argon2id$v=19$m=65536,t=2,p=1$<salt>$<hash>"). */
 async function verifyArgon2id(password: string, hash: string, derive: DeriveArgon2id): Promise<boolean> {
@@ -38,7 +36,8 @@ async function verifyArgon2id(password: string, hash: string, derive: DeriveArgo
   if (m > ARGON2_MAX_MEMORY_KIB || t < 1 || t > ARGON2_MAX_PASSES || p < 1 || p > ARGON2_MAX_LANES) return false;
   const expected = fromBase64(match[5]!);
   const derived = await oneAtATime(() => derive(new TextEncoder().encode(password), fromBase64(match[4]!), { m, t, p, dkLen: expected.length }));
-  return constantTimeEqual(toBase64(derived), match[5]!);
+  // PHC strings carry base64 without its padding.
+  return constantTimeEqual(toBase64(derived).replace(/=+$/, ""), match[5]!);
 }
 
 /** `derive` is argon2id itself; tests watch it through a wrapper. */
