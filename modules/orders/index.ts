@@ -29,4 +29,4 @@ export type { OrderEvent, OrderEventLine, OrderEvents } from "./order-events.ts"
 export type { CheckoutExtensions, GroupSeat, GroupSeats, PointsWallet } from "./checkout-extensions.ts";
 export type { GroupOrders } from "./group-orders.ts";
 /** Where a checkout comes from (client IP, bc_device browser id), for checkouts other modules start (group buys). */
-export { browserId, clientIp } from "./risk-client.ts";
+export { browserId, orderOrigin } from "./risk-client.ts";

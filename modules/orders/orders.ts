@@ -146,8 +146,8 @@ export function createOrders(deps: OrdersDeps) {
     },
     cardPaymentsEnabled: cardPayments !== null,
     cardTestMode: deps.settings.cardTestMode === true,
-    trustProxy: deps.settings.trustProxy === true,
-    clientIpHeader: deps.settings.clientIpHeader,
+    /** How a checkout request tells the client's address (risk-client.ts orderOrigin). */
+    clientAddress: { trustProxy: deps.settings.trustProxy === true, clientIpHeader: deps.settings.clientIpHeader },
   };
 }
 

@@ -42,3 +42,8 @@ export function browserId(c: Context<AppEnv>): string {
   setCookie(c, DEVICE_COOKIE, id, { path: "/", httpOnly: true, sameSite: "Lax", secure: c.var.secureCookies, maxAge: 400 * 24 * 3600 });
   return id;
 }
+
+/** Where a checkout comes from, for placeOrder: the client's IP (as `address` says to read it) and the browser id. */
+export function orderOrigin(c: Context<AppEnv>, address: { trustProxy: boolean; clientIpHeader?: string }): { clientIp: string | null; clientDevice: string } {
+  return { clientIp: clientIp(c, address.trustProxy, address.clientIpHeader), clientDevice: browserId(c) };
+}

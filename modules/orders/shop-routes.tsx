@@ -16,7 +16,7 @@ import { AfterSaleOpen } from "./after-sales.ts";
 import { CouponRefused, FlashSaleSoldOut, OrderStateConflict, OutOfStock, PaymentUnavailable, ProductUnavailable } from "./errors.ts";
 import type { Orders } from "./orders.ts";
 import { LIMITS } from "./pricing.ts";
-import { browserId, clientIp } from "./risk-client.ts";
+import { browserId, orderOrigin } from "./risk-client.ts";
 import { addToCartForm, afterSaleForm, cartQuantityForm, checkoutForm } from "./validation.ts";
 
 type C = Context<AppEnv>;
@@ -145,8 +145,7 @@ export function shopRoutes({ orders }: { orders: Orders }) {
         channel: liveSession ? "live" : "storefront",
         liveSessionId: liveSession ?? null,
         fromCart: !sku,
-        clientIp: clientIp(c, orders.trustProxy, orders.clientIpHeader),
-        clientDevice: browserId(c),
+        ...orderOrigin(c, orders.clientAddress),
         points,
       });
       return redirectAfterPost(c, `/orders/${order.id}`);

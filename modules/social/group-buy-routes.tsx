@@ -11,7 +11,7 @@ import { parseForm, type FieldErrors } from "../../src/platform/forms.ts";
 import { redirectAfterPost, renderPage } from "../../views/render.tsx";
 import { viewContext } from "../../views/view-context.ts";
 import { GroupPage, JoinPage, OfferPage, RoomGroupOffers, type JoinValues } from "../../views/social/group-buy-pages.tsx";
-import { browserId, clientIp, type Catalog, type Orders, type Quote } from "../orders/index.ts";
+import { browserId, orderOrigin, type Catalog, type Orders, type Quote } from "../orders/index.ts";
 import type { Live } from "../live/index.ts";
 import type { GroupBuys } from "./group-buys.ts";
 import type { GroupOffer } from "./group-buy-offers.ts";
@@ -35,7 +35,7 @@ const joinShape = v.object({
 
 export interface GroupBuyRouteDeps {
   groupBuys: GroupBuys;
-  orders: Pick<Orders, "checkout" | "queries" | "cardPaymentsEnabled" | "trustProxy" | "clientIpHeader">;
+  orders: Pick<Orders, "checkout" | "queries" | "cardPaymentsEnabled" | "clientAddress">;
   catalog: Pick<Catalog, "getPublishedProduct" | "managedStores" | "listPublishedProducts">;
   live: Pick<Live, "getSession" | "board">;
 }
@@ -128,8 +128,7 @@ export function groupBuyRoutes(deps: GroupBuyRouteDeps) {
         paymentMethod,
         ...channelOf(offer, liveId || null),
         fromCart: false,
-        clientIp: clientIp(c, orders.trustProxy, orders.clientIpHeader),
-        clientDevice: browserId(c),
+        ...orderOrigin(c, orders.clientAddress),
         groupBuy: { offerId: offer.id, groupId: group || null },
       });
       return redirectAfterPost(c, `/orders/${order.id}`);
