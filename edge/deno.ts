@@ -10,16 +10,14 @@ import { startJobTimers } from "../src/jobs.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/logging.ts";
 import { edgeHasher } from "../src/platform/password-edge.ts";
-import { createSealer } from "../src/platform/sealing.ts";
+import { appSettingsFromConfig, liveKitFromConfig, orderSettingsFromConfig, sealerFromConfig, stripeFromConfig } from "../src/config-deps.ts";
 import { createServices, type ServiceDeps } from "../src/services.ts";
 import { copyVendorAssets, staticDir } from "../src/vendor-assets.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 import { readYourWrites } from "../db/read-your-writes.ts";
 import { demoSignIns, seedDemoData } from "../db/seed.ts";
 import { DEMO_PASSWORD } from "../db/seed-data.ts";
-import { createStripePayments } from "../modules/orders/index.ts";
 import { createFolderImageStore } from "../modules/orders/images/folder.ts";
-import { createLiveKitGateway } from "../modules/live/index.ts";
 import { developmentAuditKey, developmentSecret, imagesBesideDatabase } from "../src/local-files.ts";
 import { openDenoDatabase } from "./deno-platform.ts";
 
@@ -44,24 +42,12 @@ const deps: ServiceDeps = {
   database,
   clock: systemClock,
   passwords: edgeHasher(),
-  sealer: createSealer({ current: { id: config.DATA_KEY_ID, key: config.DATA_KEY ?? developmentSecret("data/data-key") }, retired: config.DATA_KEYS_RETIRED }),
-  cardPayments:
-    config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET
-      ? createStripePayments({ secretKey: config.STRIPE_SECRET_KEY, webhookSecret: config.STRIPE_WEBHOOK_SECRET, clock: systemClock })
-      : null,
-  orderSettings: {
-    cardPaymentMinutes: config.CARD_PAYMENT_MINUTES,
-    offlinePaymentMinutes: config.OFFLINE_PAYMENT_MINUTES,
-    cardTestMode: !!config.STRIPE_SECRET_KEY?.startsWith("sk_test_"),
-    cardPublishableKey: config.STRIPE_PUBLISHABLE_KEY,
-    trustProxy: config.TRUST_PROXY === "true",
-  },
+  sealer: sealerFromConfig(config, config.DATA_KEY ?? developmentSecret("data/data-key")),
+  cardPayments: stripeFromConfig(config, systemClock),
+  orderSettings: orderSettingsFromConfig(config),
   log: logger,
   images: createFolderImageStore(config.IMAGES_DIR ?? imagesBesideDatabase(config.DATABASE_URL)),
-  roomGateway:
-    config.LIVEKIT_URL && config.LIVEKIT_API_KEY && config.LIVEKIT_API_SECRET
-      ? createLiveKitGateway({ url: config.LIVEKIT_URL, apiKey: config.LIVEKIT_API_KEY, apiSecret: config.LIVEKIT_API_SECRET })
-      : null,
+  roomGateway: liveKitFromConfig(config),
   auditSigningKey: config.AUDIT_SIGNING_KEY ?? (() => developmentAuditKey("data/audit-signing-key")),
   retentionDays: config.RETENTION_DAYS,
 };
@@ -76,13 +62,7 @@ const app = createApp({
   services,
   logger,
   serveStatic: serveStatic({ root: staticDir, rewriteRequestPath: (path) => path.replace(/^\/static/, "") }),
-  settings: {
-    sessionSecret,
-    cookieSecure: config.COOKIE_SECURE,
-    trustProxy: config.TRUST_PROXY === "true",
-    defaultLocale: config.DEFAULT_LOCALE,
-    timeZone: config.TIME_ZONE,
-  },
+  settings: appSettingsFromConfig(config, sessionSecret),
 });
 
 const stopJobTimers = startJobTimers({ services, logger });

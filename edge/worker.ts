@@ -11,9 +11,8 @@ import { systemClock } from "../src/platform/clock.ts";
 import { createLogger, type Logger } from "../src/platform/logging.ts";
 import { edgeHasher } from "../src/platform/password-edge.ts";
 import { createServices, type Services } from "../src/services.ts";
-import { createSealer } from "../src/platform/sealing.ts";
-import { createR2ImageStore, createStripePayments } from "../modules/orders/index.ts";
-import { createLiveKitGateway } from "../modules/live/index.ts";
+import { appSettingsFromConfig, liveKitFromConfig, orderSettingsFromConfig, sealerFromConfig, stripeFromConfig } from "../src/config-deps.ts";
+import { createR2ImageStore } from "../modules/orders/index.ts";
 import { jobsForCron } from "./schedule.ts";
 
 export interface Env {
@@ -68,32 +67,19 @@ async function buildRuntime(env: Env): Promise<EdgeRuntime> {
   const config = parseConfig({ COOKIE_SECURE: "always", ...(env as unknown as Record<string, string | undefined>), NODE_ENV: "production" });
   const logger = createLogger(config.LOG_LEVEL);
   const database = createDatabase(createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN }), "remote");
-  const cardPayments =
-    config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET
-      ? createStripePayments({ secretKey: config.STRIPE_SECRET_KEY, webhookSecret: config.STRIPE_WEBHOOK_SECRET, clock: systemClock })
-      : null;
   const services = createServices({
     database,
     clock: systemClock,
     passwords: edgeHasher(),
-    sealer: createSealer({ current: { id: config.DATA_KEY_ID, key: config.DATA_KEY! }, retired: config.DATA_KEYS_RETIRED }),
-    cardPayments,
-    orderSettings: {
-      cardPaymentMinutes: config.CARD_PAYMENT_MINUTES,
-      offlinePaymentMinutes: config.OFFLINE_PAYMENT_MINUTES,
-      cardTestMode: !!config.STRIPE_SECRET_KEY?.startsWith("sk_test_"),
-      cardPublishableKey: config.STRIPE_PUBLISHABLE_KEY,
-      // Cloudflare sets the client's address; the risk rules count orders per IP with it.
-      clientIpHeader: "cf-connecting-ip",
-    },
+    sealer: sealerFromConfig(config, config.DATA_KEY!),
+    cardPayments: stripeFromConfig(config, systemClock),
+    // Cloudflare sets the client's address; the risk rules count orders per IP with it.
+    orderSettings: orderSettingsFromConfig(config, { trustProxy: false, clientIpHeader: "cf-connecting-ip" }),
     log: logger,
     images: createR2ImageStore(env.IMAGES),
     auditSigningKey: config.AUDIT_SIGNING_KEY,
     retentionDays: config.RETENTION_DAYS,
-    roomGateway:
-      config.LIVEKIT_URL && config.LIVEKIT_API_KEY && config.LIVEKIT_API_SECRET
-        ? createLiveKitGateway({ url: config.LIVEKIT_URL, apiKey: config.LIVEKIT_API_KEY, apiSecret: config.LIVEKIT_API_SECRET })
-        : null,
+    roomGateway: liveKitFromConfig(config),
   });
   const app = createApp({
     services,
@@ -104,13 +90,7 @@ async function buildRuntime(env: Env): Promise<EdgeRuntime> {
       url.pathname = url.pathname.replace(/^\/static/, "");
       return env.ASSETS.fetch(new Request(url, c.req.raw));
     },
-    settings: {
-      sessionSecret: config.SESSION_SECRET!,
-      cookieSecure: config.COOKIE_SECURE,
-      trustProxy: false,
-      defaultLocale: config.DEFAULT_LOCALE,
-      timeZone: config.TIME_ZONE,
-    },
+    settings: appSettingsFromConfig(config, config.SESSION_SECRET!, { trustProxy: false }),
   });
   // A cold isolate checks chat against the officers' banned terms from its first request, not only
   // against the built-in list until they have loaded.

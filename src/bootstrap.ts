@@ -13,10 +13,9 @@ import { createLogger, type Logger } from "./platform/logging.ts";
 import type { PasswordHasher } from "./platform/password.ts";
 import { argon2idHasher } from "./platform/password-bun.ts";
 import { createServices, type ServiceDeps, type Services } from "./services.ts";
-import { createSealer } from "./platform/sealing.ts";
+import { appSettingsFromConfig, liveKitFromConfig, orderSettingsFromConfig, sealerFromConfig, stripeFromConfig } from "./config-deps.ts";
 import type { CardPayments } from "../modules/orders/index.ts";
-import { createStripePayments } from "../modules/orders/index.ts";
-import { createLiveKitGateway, type RoomGateway } from "../modules/live/index.ts";
+import type { RoomGateway } from "../modules/live/index.ts";
 // Bun/Node only (node:fs), so not part of the module's runtime-neutral index.
 import { createFolderImageStore } from "../modules/orders/images/folder.ts";
 import { copyVendorAssets, staticDir } from "./vendor-assets.ts";
@@ -54,15 +53,10 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     database,
     clock,
     passwords: options.passwords ?? argon2idHasher(),
-    sealer: createSealer({ current: { id: config.DATA_KEY_ID, key: config.DATA_KEY ?? developmentSecret(options.dataKeyFile ?? "data/data-key") }, retired: config.DATA_KEYS_RETIRED }),
+    sealer: sealerFromConfig(config, config.DATA_KEY ?? developmentSecret(options.dataKeyFile ?? "data/data-key")),
     cardPayments: options.cardPayments !== undefined ? options.cardPayments : stripeFromConfig(config, clock),
-    orderSettings: {
-      cardPaymentMinutes: config.CARD_PAYMENT_MINUTES,
-      offlinePaymentMinutes: config.OFFLINE_PAYMENT_MINUTES,
-      cardTestMode: options.cardPayments !== undefined || !!config.STRIPE_SECRET_KEY?.startsWith("sk_test_"),
-      cardPublishableKey: config.STRIPE_PUBLISHABLE_KEY,
-      trustProxy: config.TRUST_PROXY === "true",
-    },
+    // Card payments a test passes in are a test account too.
+    orderSettings: orderSettingsFromConfig(config, options.cardPayments !== undefined ? { cardTestMode: true } : {}),
     log: logger,
     images: createFolderImageStore(config.IMAGES_DIR ?? imagesBesideDatabase(config.DATABASE_URL)),
     roomGateway: options.roomGateway !== undefined ? options.roomGateway : liveKitFromConfig(config),
@@ -79,32 +73,11 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     services,
     logger,
     serveStatic: serveStatic({ root: staticDir, rewriteRequestPath: (path) => path.replace(/^\/static/, "") }),
-    settings: {
-      sessionSecret: config.SESSION_SECRET ?? developmentSecret(options.secretFile ?? "data/session-secret"),
-      cookieSecure: config.COOKIE_SECURE,
-      trustProxy: config.TRUST_PROXY === "true",
-      defaultLocale: config.DEFAULT_LOCALE,
-      timeZone: config.TIME_ZONE,
-    },
+    settings: appSettingsFromConfig(config, config.SESSION_SECRET ?? developmentSecret(options.secretFile ?? "data/session-secret")),
   });
   return { app, services, database, logger, seeded };
 }
 
-function liveKitFromConfig(config: Config): RoomGateway | null {
-  if (!config.LIVEKIT_URL || !config.LIVEKIT_API_KEY || !config.LIVEKIT_API_SECRET) return null;
-  return createLiveKitGateway({ url: config.LIVEKIT_URL, apiKey: config.LIVEKIT_API_KEY, apiSecret: config.LIVEKIT_API_SECRET });
-}
-
-function stripeFromConfig(config: Config, clock: Clock): CardPayments | null {
-  if (!config.STRIPE_SECRET_KEY || !config.STRIPE_WEBHOOK_SECRET) return null;
-  const api = config.STRIPE_API_URL ? new URL(config.STRIPE_API_URL) : null;
-  return createStripePayments({
-    secretKey: config.STRIPE_SECRET_KEY,
-    webhookSecret: config.STRIPE_WEBHOOK_SECRET,
-    clock,
-    apiBase: api ? { host: api.hostname, port: Number(api.port || (api.protocol === "https:" ? 443 : 80)), protocol: api.protocol === "https:" ? "https" : "http" } : undefined,
-  });
-}
 
 
 
