@@ -42,8 +42,9 @@ export interface OrderEvents {
   closedUnpaid?(tx: Tx, event: OrderEvent): Promise<void>;
 }
 
-export async function orderEventOf(tx: Tx, order: OrderRow, at: Date, memberCode: string | null = null): Promise<OrderEvent> {
-  const lines = await tx.select({ productId: orderItems.productId, skuId: orderItems.skuId, quantity: orderItems.quantity }).from(orderItems).where(eq(orderItems.orderId, order.id));
+/** The event of an order; `lines` when the caller has them at hand (it just wrote them), else read back. */
+export async function orderEventOf(tx: Tx, order: OrderRow, at: Date, memberCode: string | null = null, knownLines?: OrderEventLine[]): Promise<OrderEvent> {
+  const lines = knownLines ?? (await tx.select({ productId: orderItems.productId, skuId: orderItems.skuId, quantity: orderItems.quantity }).from(orderItems).where(eq(orderItems.orderId, order.id)));
   return {
     orderId: order.id,
     userId: order.userId,

@@ -129,7 +129,7 @@ export function createStoreSales({ database, audit, clock, sealer, events }: { d
       if (take < line.quantity) shortfalls.push({ skuId: sku.id, code: sku.code, quantity: line.quantity - take });
     }
 
-    await tx.insert(orders).values({
+    const [stored] = await tx.insert(orders).values({
       id,
       number: orderNumber(now),
       userId,
@@ -153,7 +153,7 @@ export function createStoreSales({ database, audit, clock, sealer, events }: { d
       paidAt: now,
       completedAt: input.kind === "sale" ? now : null,
       closedAt: input.kind === "refund" ? now : null,
-    });
+    }).returning();
     await tx.insert(orderItems).values(
       items.map(({ sku, product, line, discountFen: share }) => ({
         orderId: id,
@@ -188,8 +188,8 @@ export function createStoreSales({ database, audit, clock, sealer, events }: { d
         ...(input.memberCode ? { memberCode: true } : {}),
       },
     });
-    const [stored] = await tx.select().from(orders).where(eq(orders.id, id));
-    const event = await orderEventOf(tx, stored!, now, input.memberCode ?? null);
+    const lines = items.map(({ sku, product, line }) => ({ productId: product.id, skuId: sku.id, quantity: line.quantity }));
+    const event = await orderEventOf(tx, stored!, now, input.memberCode ?? null, lines);
     if (input.kind === "sale") await events.paid(tx, event);
     else await events.refunded(tx, event);
     return { orderId: id, created: true, shortfalls };
